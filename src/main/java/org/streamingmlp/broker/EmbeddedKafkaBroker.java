@@ -93,6 +93,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** Formats storage (if needed) and starts the broker; returns once it accepts clients. */
     public static EmbeddedKafkaBroker start(Settings settings) {
         long t0 = System.nanoTime();
+        if (settings.port() != 0 && !KafkaNode.portFree(settings.host(), settings.port())) {
+            throw new IllegalStateException("Could not start the embedded Kafka broker: " + settings.host() + ":"
+                    + settings.port() + " is already in use (another Kafka broker running?)");
+        }
         boolean temp = settings.logDir() == null;
         Path dir = null;
         KafkaNode node = null;

@@ -196,6 +196,16 @@ final class KafkaNode {
         }
     }
 
+    static boolean portFree(String host, int port) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new java.net.InetSocketAddress(host, port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** A port that is free right now (there is a tiny window before the server binds it). */
     static int freePort(String host) throws IOException {
         try (java.net.ServerSocket s = new java.net.ServerSocket()) {

@@ -96,7 +96,13 @@ public class LocalBrokerLauncher {
                 config.logDir().filter(s -> !s.isBlank()).map(Path::of).orElse(null), config.partitions());
         LOG.infof("Starting the local Kafka broker on %s:%d (mlp.local-broker.enabled=true)", config.host(),
                 config.port());
-        broker = EmbeddedKafkaBroker.start(settings);
+        try {
+            broker = EmbeddedKafkaBroker.start(settings);
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(e.getMessage() + ". If a broker already runs there, set "
+                    + BOOTSTRAP_PROPERTY + " to it and mlp.local-broker.enabled=false; otherwise choose another "
+                    + "mlp.local-broker.port (and the same port in " + BOOTSTRAP_PROPERTY + ").", e);
+        }
         LOG.infof("Local Kafka broker ready: %s=%s", BOOTSTRAP_PROPERTY, broker.bootstrapServers());
     }
 

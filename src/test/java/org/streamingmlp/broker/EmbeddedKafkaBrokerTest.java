@@ -188,6 +188,13 @@ class EmbeddedKafkaBrokerTest {
     }
 
     @Test
+    void occupiedPortIsAClearError() {
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Settings.defaults().withPort(broker.port())));
+        assertTrue(e.getMessage().contains("already in use"), e.getMessage());
+    }
+
+    @Test
     void temporaryDirectoryIsRemovedOnClose() {
         EmbeddedKafkaBroker b = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Settings.defaults());
         Path dir = b.logDir();
