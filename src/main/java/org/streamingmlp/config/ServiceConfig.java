@@ -1,0 +1,162 @@
+package org.streamingmlp.config;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import org.streamingmlp.nn.Activation;
+import org.streamingmlp.nn.LossKind;
+import org.streamingmlp.nn.Normalization;
+
+/**
+ * Every setting of the service under the {@code mlp.} prefix, with its default.
+ * Types are checked by Quarkus at startup; ranges are checked when {@link LearnerSettings} builds the core's
+ * configuration records, and a bad value fails startup with a message naming the key.
+ * The README lists the same keys: change both together.
+ */
+@ConfigMapping(prefix = "mlp")
+public interface ServiceConfig {
+
+    Model model();
+
+    Training training();
+
+    Records records();
+
+    Metrics metrics();
+
+    /** Topic names; the messaging channels in application.properties read them. */
+    Topics topics();
+
+    /** Consumer groups of the trainer (training and validation topics) and the predictors (request topic). */
+    Groups groups();
+
+    interface Topics {
+        @WithDefault("mlp.train")
+        String train();
+
+        @WithDefault("mlp.validation")
+        String validation();
+
+        @WithDefault("mlp.predict")
+        String predict();
+
+        @WithDefault("mlp.predictions")
+        String predictions();
+
+        @WithDefault("mlp.metrics")
+        String metrics();
+
+        @WithDefault("mlp.dlq")
+        String dlq();
+    }
+
+    interface Groups {
+        @WithDefault("streaming-mlp-trainer")
+        String trainer();
+
+        @WithDefault("streaming-mlp-predictor")
+        String predictor();
+    }
+
+    interface Model {
+        /** Number of numeric features in every record. */
+        @WithDefault("4")
+        int inputSize();
+
+        /** Widths of the hidden Linear-activation-Dropout blocks. */
+        @WithDefault("64,64")
+        List<Integer> hiddenSizes();
+
+        /** Number of classes (classification), targets (regression) or embedding width (contrastive). */
+        @WithDefault("3")
+        int outputSize();
+
+        @WithDefault("relu")
+        Activation activation();
+
+        /** Negative slope of LEAKY_RELU. */
+        @WithDefault("0.01")
+        double leakySlope();
+
+        /** Dropout probability after each hidden activation. */
+        @WithDefault("0.2")
+        double dropout();
+
+        @WithDefault("none")
+        Normalization normalization();
+    }
+
+    interface Training {
+        @WithDefault("cross-entropy")
+        LossKind loss();
+
+        /** Examples per optimizer step. */
+        @WithDefault("32")
+        int batchSize();
+
+        /** A partial batch is trained after waiting this long, so a slow stream still learns. */
+        @WithDefault("200ms")
+        Duration maxBatchWait();
+
+        /** Decoded examples waiting for the trainer; when full, consumption blocks (backpressure). */
+        @WithDefault("4096")
+        int queueCapacity();
+
+        @WithDefault("0.001")
+        double learningRate();
+
+        @WithDefault("0.01")
+        double weightDecay();
+
+        /** Global L2 norm the gradients are clipped to. */
+        @WithDefault("1.0")
+        double maxGradNorm();
+
+        /** Linear warmup steps before the cosine schedule. */
+        @WithDefault("20")
+        int warmupSteps();
+
+        /** Length of one cosine cycle, in optimizer steps. */
+        @WithDefault("10000")
+        long cosineSteps();
+
+        /** Learning rate at the bottom of the cosine. */
+        @WithDefault("0.00001")
+        double minLearningRate();
+
+        /** Restart the cosine after each cycle (a stream never ends) instead of holding the floor. */
+        @WithDefault("true")
+        boolean warmRestarts();
+
+        /** Seed of the weight initialisation and dropout. */
+        @WithDefault("42")
+        long seed();
+
+        /** A new model snapshot is published for predictions after this many optimizer steps. */
+        @WithDefault("1")
+        int snapshotEverySteps();
+
+        /** The model is evaluated on the validation window after this many optimizer steps. */
+        @WithDefault("50")
+        int validateEverySteps();
+
+        /** Most recent validation examples kept for evaluation. */
+        @WithDefault("1000")
+        int validationWindow();
+    }
+
+    interface Records {
+        /** Larger record values are rejected (reason OVERSIZED) before they are parsed. */
+        @WithDefault("1048576")
+        int maxBytes();
+    }
+
+    interface Metrics {
+        /** How often a report is published on the metrics topic. */
+        @WithDefault("5s")
+        Duration interval();
+    }
+}

@@ -1,0 +1,143 @@
+package org.streamingmlp.service;
+
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+import org.jboss.logging.Logger;
+import org.streamingmlp.config.LearnerSettings;
+import org.streamingmlp.config.ServiceConfig;
+import org.streamingmlp.learner.OnlineLearner;
+import org.streamingmlp.learner.TrainingConfig;
+import org.streamingmlp.predict.Predictor;
+import org.streamingmlp.stream.JsonRecordDecoder;
+import org.streamingmlp.stream.MetricsPublisher;
+import org.streamingmlp.trainer.LabeledExample;
+import org.streamingmlp.trainer.SnapshotRegistry;
+import org.streamingmlp.trainer.Trainer;
+import org.streamingmlp.trainer.TrainerSettings;
+import org.streamingmlp.trainer.TrainingReport;
+import org.streamingmlp.trainer.ValidationWindow;
+
+/**
+ * Assembles the learning side of the service at startup and owns its lifecycle: validates the configuration
+ * (a bad value fails startup), builds the learner, publishes the first snapshot before any channel starts,
+ * and runs the {@link Trainer} on its own thread until shutdown. The stream edges and the REST API reach
+ * the model only through what this class exposes.
+ */
+@ApplicationScoped
+public class LearningService {
+
+    private static final Logger LOG = Logger.getLogger(LearningService.class);
+    /** Before SmallRye Reactive Messaging starts its channels (LIBRARY_BEFORE), after the local broker. */
+    static final int STARTUP_PRIORITY = Interceptor.Priority.PLATFORM_BEFORE + 100;
+
+    @Inject
+    ServiceConfig config;
+
+    @Inject
+    ObjectMapper mapper;
+
+    @Inject
+    MetricsPublisher metricsPublisher;
+
+    @Inject
+    MeterRegistry registry;
+
+    private TrainingConfig trainingConfig;
+    private BlockingQueue<LabeledExample> queue;
+    private ValidationWindow validation;
+    private SnapshotRegistry snapshots;
+    private Predictor predictor;
+    private JsonRecordDecoder decoder;
+    private Trainer trainer;
+    private Thread trainerThread;
+
+    void start(@Observes @Priority(STARTUP_PRIORITY) StartupEvent event) {
+        LearnerSettings.checkServiceSettings(config);
+        trainingConfig = LearnerSettings.trainingConfig(config);
+        ServiceConfig.Training training = config.training();
+        queue = new ArrayBlockingQueue<>(training.queueCapacity());
+        validation = new ValidationWindow(training.validationWindow());
+        snapshots = new SnapshotRegistry();
+        predictor = new Predictor(snapshots, trainingConfig.loss());
+        decoder = new JsonRecordDecoder(mapper, config.model().inputSize(), config.model().outputSize(),
+                trainingConfig.loss(), config.records().maxBytes());
+        TrainerSettings settings = new TrainerSettings(training.batchSize(), training.maxBatchWait(),
+                training.snapshotEverySteps(), training.validateEverySteps(), config.metrics().interval());
+        trainer = new Trainer(new OnlineLearner(trainingConfig), queue, snapshots, validation, settings,
+                this::onReport);
+        TrainingMeters.register(registry, this);
+        trainerThread = new Thread(trainer, "mlp-trainer");
+        trainerThread.setDaemon(true);
+        trainerThread.start();
+        LOG.infof("Learning service started: %s, loss %s, batch %d", trainingConfig.model(), trainingConfig.loss(),
+                training.batchSize());
+    }
+
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        if (trainer == null) {
+            return;
+        }
+        trainer.stop();
+        trainerThread.join(Duration.ofSeconds(10).toMillis());
+    }
+
+    private void onReport(TrainingReport report) {
+        metricsPublisher.publish(report);
+    }
+
+    /**
+     * Hands a training example to the trainer, waiting while its queue is full: the caller is a Kafka
+     * consumer, so waiting here pauses consumption instead of growing memory.
+     */
+    public void learn(LabeledExample example) throws InterruptedException {
+        queue.put(example);
+    }
+
+    public void validateWith(LabeledExample example) {
+        validation.add(example);
+    }
+
+    public Predictor predictor() {
+        return predictor;
+    }
+
+    public SnapshotRegistry snapshots() {
+        return snapshots;
+    }
+
+    public JsonRecordDecoder decoder() {
+        return decoder;
+    }
+
+    public TrainingConfig trainingConfig() {
+        return trainingConfig;
+    }
+
+    /** The trainer's latest report; never null once started. */
+    public TrainingReport status() {
+        return trainer.status();
+    }
+
+    /** True while the trainer thread runs and has not failed. */
+    public boolean trainerAlive() {
+        return trainerThread != null && trainerThread.isAlive() && trainer.failure() == null;
+    }
+
+    public int queuedExamples() {
+        return queue.size();
+    }
+}

@@ -1,0 +1,82 @@
+package org.streamingmlp.stream;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.streamingmlp.predict.Prediction;
+import org.streamingmlp.service.LearningService;
+
+/**
+ * Answers the prediction-request topic: every valid request of a polled batch is predicted by one snapshot
+ * in one forward pass and answered on the predictions topic with the request's key; invalid ones become
+ * dead letters. The batch is acknowledged (its offsets committed) only after every answer is stored, so a
+ * crash repeats answers rather than losing them (at-least-once).
+ */
+@ApplicationScoped
+public class PredictionRequests {
+
+    @Inject
+    LearningService learning;
+
+    @Inject
+    DeadLetters deadLetters;
+
+    @Inject
+    @Channel(Channels.PREDICTIONS)
+    MutinyEmitter<byte[]> predictions;
+
+    @Inject
+    ObjectMapper mapper;
+
+    @Inject
+    MeterRegistry registry;
+
+    @Incoming(Channels.PREDICTION_REQUESTS)
+    @Blocking
+    public void answer(ConsumerRecords<byte[], byte[]> records) throws JsonProcessingException {
+        List<Uni<Void>> sends = new ArrayList<>();
+        List<ConsumerRecord<byte[], byte[]>> accepted = new ArrayList<>();
+        List<PredictionRequest> requests = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            try {
+                requests.add(learning.decoder().decodeRequest(record.value()));
+                accepted.add(record);
+            } catch (InvalidRecordException e) {
+                sends.add(deadLetters.send(record, e));
+            }
+        }
+        if (!requests.isEmpty()) {
+            float[][] features = new float[requests.size()][];
+            for (int i = 0; i < features.length; i++) {
+                features[i] = requests.get(i).features();
+            }
+            List<Prediction> answers = learning.predictor().predict(features);
+            for (int i = 0; i < answers.size(); i++) {
+                byte[] json = mapper.writeValueAsBytes(PredictionJson.of(requests.get(i).id(), answers.get(i)));
+                OutgoingKafkaRecordMetadata<byte[]> metadata = OutgoingKafkaRecordMetadata.<byte[]>builder()
+                        .withKey(accepted.get(i).key())
+                        .build();
+                sends.add(predictions.sendMessage(Message.of(json).addMetadata(metadata)));
+            }
+        }
+        registry.counter("mlp.predictions").increment(requests.size());
+        Sends.awaitAll(sends);
+    }
+}

@@ -1,0 +1,33 @@
+package org.streamingmlp.stream;
+
+/**
+ * Why a record was sent to the dead-letter topic instead of the model. The code travels in the
+ * {@code dead-letter-reason} header; the README lists every code.
+ */
+public enum RejectReason {
+    /** The value is larger than {@code mlp.records.max-bytes}. */
+    OVERSIZED,
+    /** The value is not JSON, or not a JSON object. */
+    UNDECODABLE,
+    /** The {@code features} field is missing or not an array. */
+    MISSING_FEATURES,
+    /** A feature is not a number. */
+    NON_NUMERIC_FEATURE,
+    /** The number of features differs from {@code mlp.model.input-size}. */
+    WRONG_FEATURE_COUNT,
+    /** A feature is infinite or NaN, or does not fit a float. */
+    NON_FINITE_FEATURE,
+    /** A training or validation record has no {@code label}. */
+    MISSING_LABEL,
+    /** The label is not what the configured loss takes: not an integer class in range, or values of the wrong shape. */
+    INVALID_LABEL,
+    /** A label value is infinite or NaN. */
+    NON_FINITE_LABEL,
+    /** The {@code id} field is present but not a string or a number. */
+    INVALID_ID;
+
+    /** The code as it appears in headers and metrics. */
+    public String code() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+}

@@ -1,0 +1,66 @@
+package org.streamingmlp.stream;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.streamingmlp.service.LearningService;
+import org.streamingmlp.trainer.LabeledExample;
+
+/**
+ * The edges of the two labelled topics: decode and validate each record, hand good training examples to
+ * the trainer (waiting while its queue is full) and good validation examples to the validation window, and
+ * send the others to the dead-letter topic. A batch is acknowledged only after its dead letters are stored.
+ */
+@ApplicationScoped
+public class TrainingIngest {
+
+    @Inject
+    LearningService learning;
+
+    @Inject
+    DeadLetters deadLetters;
+
+    @Inject
+    MeterRegistry registry;
+
+    @Incoming(Channels.TRAINING)
+    @Blocking
+    public void training(ConsumerRecords<byte[], byte[]> records) throws InterruptedException {
+        List<Uni<Void>> rejected = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            try {
+                LabeledExample example = learning.decoder().decodeExample(record.value());
+                learning.learn(example);
+            } catch (InvalidRecordException e) {
+                rejected.add(deadLetters.send(record, e));
+            }
+        }
+        registry.counter("mlp.records.consumed", "channel", Channels.TRAINING).increment(records.count());
+        Sends.awaitAll(rejected);
+    }
+
+    @Incoming(Channels.VALIDATION)
+    @Blocking
+    public void validation(ConsumerRecords<byte[], byte[]> records) {
+        List<Uni<Void>> rejected = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            try {
+                learning.validateWith(learning.decoder().decodeExample(record.value()));
+            } catch (InvalidRecordException e) {
+                rejected.add(deadLetters.send(record, e));
+            }
+        }
+        registry.counter("mlp.records.consumed", "channel", Channels.VALIDATION).increment(records.count());
+        Sends.awaitAll(rejected);
+    }
+}

@@ -1,0 +1,16 @@
+package org.streamingmlp.trainer;
+
+import java.time.Duration;
+
+/**
+ * How the trainer thread paces its work. Ranges are checked by the service configuration.
+ *
+ * @param batchSize          examples per optimizer step
+ * @param maxBatchWait       a partial batch is trained after this wait
+ * @param snapshotEverySteps publish a snapshot for predictions after this many steps
+ * @param validateEverySteps evaluate on the validation window after this many steps
+ * @param reportInterval     publish a {@link TrainingReport} this often
+ */
+public record TrainerSettings(int batchSize, Duration maxBatchWait, int snapshotEverySteps, int validateEverySteps,
+                              Duration reportInterval) {
+}
