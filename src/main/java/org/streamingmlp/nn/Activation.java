@@ -6,7 +6,7 @@ import org.apache.commons.math3.special.Erf;
  * Element-wise activation functions, each with its derivative beside it.
  *
  * <ul>
- *   <li>RELU: {@code max(x, 0)}; derivative 0 at {@code x == 0}.</li>
+ *   <li>RELU: {@code max(x, 0)}; derivative 0 at {@code x == 0}. NaN propagates (never silently becomes 0).</li>
  *   <li>LEAKY_RELU: {@code x > 0 ? x : slope*x}; derivative {@code slope} at 0.</li>
  *   <li>GELU (exact): {@code x*Phi(x) = 0.5*x*(1 + erf(x/sqrt 2))}; derivative {@code Phi(x) + x*phi(x)}.
  *       Phi is computed with a high-precision erfc (Apache Commons Math), never with ND4J's sigmoid approximation.</li>
@@ -18,7 +18,7 @@ import org.apache.commons.math3.special.Erf;
  */
 public enum Activation {
     RELU {
-        @Override public double apply(double x, double slope) { return x > 0 ? x : 0.0; }
+        @Override public double apply(double x, double slope) { return Math.max(x, 0.0); } // NaN stays NaN
         @Override public double derivative(double x, double slope) { return x > 0 ? 1.0 : 0.0; }
     },
     LEAKY_RELU {
