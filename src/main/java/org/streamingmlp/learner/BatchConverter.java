@@ -1,0 +1,97 @@
+package org.streamingmlp.learner;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.streamingmlp.nn.LossKind;
+import org.streamingmlp.nn.MlpConfig;
+import org.streamingmlp.nn.NumericBuffer;
+
+/**
+ * Validates Java arrays at the learner's boundary and copies them into reusable ND4J arrays of the model's type.
+ * Not thread-safe: each owner (learner, snapshot) has its own.
+ */
+final class BatchConverter {
+    private final MlpConfig model;
+    private final DataType dataType;
+    private final Map<String, INDArray> cache = new HashMap<>();
+
+    BatchConverter(MlpConfig model, DataType dataType) {
+        this.model = model;
+        this.dataType = dataType;
+    }
+
+    private INDArray array(String role, long rows, long cols) {
+        return cache.computeIfAbsent(role + rows + 'x' + cols, k -> Nd4j.create(dataType, rows, cols));
+    }
+
+    /** {@code [N, inputSize]} from rows of features; N >= 1, every row of length inputSize. */
+    INDArray features(float[][] features) {
+        if (features == null || features.length == 0) {
+            throw new IllegalArgumentException("features must hold at least one example");
+        }
+        int n = features.length;
+        int d = model.inputSize();
+        INDArray x = array("x", n, d);
+        NumericBuffer xb = NumericBuffer.of(x);
+        for (int i = 0; i < n; i++) {
+            float[] row = features[i];
+            if (row == null || row.length != d) {
+                throw new IllegalArgumentException("features[" + i + "] must have " + d + " values, got "
+                        + (row == null ? "null" : row.length));
+            }
+            for (int j = 0; j < d; j++) {
+                xb.set(i * d + j, row[j]);
+            }
+        }
+        return x;
+    }
+
+    /** Targets in the layout the loss expects: {@code [N]} class indices or {@code [N, outputSize]} values. */
+    INDArray targets(Targets targets, LossKind loss, int n) {
+        if (targets == null) {
+            throw new IllegalArgumentException("targets must not be null");
+        }
+        if (targets.size() != n) {
+            throw new IllegalArgumentException("expected " + n + " targets, got " + targets.size());
+        }
+        int k = model.outputSize();
+        if (loss.classIndexTargets()) {
+            if (!(targets instanceof Targets.Classes classes)) {
+                throw new IllegalArgumentException(loss + " needs Targets.Classes, got " + targets.getClass().getSimpleName());
+            }
+            int[] idx = classes.indices();
+            INDArray t = array("c", n, 1);
+            NumericBuffer tb = NumericBuffer.of(t);
+            for (int i = 0; i < n; i++) {
+                if (loss != LossKind.CONTRASTIVE && (idx[i] < 0 || idx[i] >= k)) {
+                    throw new IllegalArgumentException("targets[" + i + "] must be a class in [0, " + k + "), got " + idx[i]);
+                }
+                tb.set(i, idx[i]);
+            }
+            return t;
+        }
+        if (!(targets instanceof Targets.Values values)) {
+            throw new IllegalArgumentException(loss + " needs Targets.Values, got " + targets.getClass().getSimpleName());
+        }
+        INDArray t = array("v", n, k);
+        NumericBuffer tb = NumericBuffer.of(t);
+        for (int i = 0; i < n; i++) {
+            float[] row = values.row(i);
+            if (row.length != k) {
+                throw new IllegalArgumentException("targets[" + i + "] must have " + k + " values, got " + row.length);
+            }
+            for (int j = 0; j < k; j++) {
+                tb.set(i * k + j, row[j]);
+            }
+        }
+        return t;
+    }
+
+    /** A reusable {@code [rows, cols]} work array. */
+    INDArray work(String role, long rows, long cols) {
+        return array("w" + role, rows, cols);
+    }
+}

@@ -1,0 +1,159 @@
+package org.streamingmlp.learner;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.streamingmlp.nn.Loss;
+import org.streamingmlp.nn.Mlp;
+import org.streamingmlp.nn.Parameters;
+import org.streamingmlp.optim.AdamW;
+import org.streamingmlp.optim.GradientClipping;
+import org.streamingmlp.optim.LearningRateSchedule;
+
+/**
+ * Owns the model and trains it one mini-batch at a time. Each {@link #learnMany} is one optimizer step:
+ * <pre>
+ *   forward (training mode) -> loss -> backward -> clip global norm -> AdamW with lr = schedule(step) -> step++
+ * </pre>
+ * A non-finite loss or gradient norm skips the update (parameters, optimizer state and norm running statistics are
+ * left as they were), counts it in {@link #skippedUpdates()} and reports it as {@link StepResult#skipped()}.
+ * Nothing is repaired.
+ *
+ * <p>NOT thread-safe: exactly one thread calls learn/evaluate/restore. Readers use {@link #snapshot}.
+ */
+public final class OnlineLearner {
+    private final TrainingConfig config;
+    private final Mlp model;
+    private final Loss loss;
+    private final AdamW optimizer;
+    private final LearningRateSchedule schedule;
+    private final BatchConverter converter;
+    private long step;
+    private long skipped;
+
+    public OnlineLearner(TrainingConfig config) {
+        if (config == null) {
+            throw new IllegalArgumentException("training config must not be null");
+        }
+        this.config = config;
+        this.model = new Mlp(config.model(), config.dataType(), config.seed());
+        this.loss = config.loss().create();
+        this.optimizer = new AdamW(config.optimizer(), model.parameters().size());
+        this.schedule = config.schedule().create(config.optimizer().learningRate());
+        this.converter = new BatchConverter(config.model(), config.dataType());
+    }
+
+    public TrainingConfig config() {
+        return config;
+    }
+
+    /** Optimizer steps taken (skipped updates are not counted). */
+    public long step() {
+        return step;
+    }
+
+    /** Updates skipped because the loss or gradient was non-finite. */
+    public long skippedUpdates() {
+        return skipped;
+    }
+
+    /** One optimizer step on a mini-batch (training mode: dropout on, batch statistics). */
+    public StepResult learnMany(float[][] features, Targets targets) {
+        INDArray x = converter.features(features);
+        INDArray t = converter.targets(targets, config.loss(), features.length);
+        return learnBatch(x, t);
+    }
+
+    /**
+     * Lower-level {@link #learnMany}: {@code features [N, inputSize]} and {@code target} as {@link Loss} expects it,
+     * both of the configured data type.
+     */
+    public StepResult learnBatch(INDArray features, INDArray target) {
+        Map<String, double[]> savedBuffers = saveBuffers();
+        INDArray output = model.forward(features, true);
+        INDArray gradOutput = converter.work("g", output.rows(), output.columns());
+        double value = loss.compute(output, target, gradOutput);
+        double lr = schedule.learningRate(step);
+        if (!Double.isFinite(value)) {
+            return skip(savedBuffers, value, Double.NaN, lr);
+        }
+        model.backward(gradOutput);
+        Parameters p = model.parameters();
+        double norm = GradientClipping.clipGlobalNorm(p.gradients(), config.maxGradNorm());
+        if (!Double.isFinite(norm)) {
+            return skip(savedBuffers, value, norm, lr);
+        }
+        optimizer.step(p.values(), p.gradients(), lr, p.weightLength());
+        step++;
+        return new StepResult(step, value, norm, lr, false);
+    }
+
+    private StepResult skip(Map<String, double[]> savedBuffers, double value, double norm, double lr) {
+        skipped++;
+        restoreBuffers(savedBuffers);
+        return new StepResult(step, value, norm, lr, true);
+    }
+
+    private Map<String, double[]> saveBuffers() {
+        Map<String, double[]> saved = new LinkedHashMap<>();
+        model.buffers().forEach((name, b) -> saved.put(name, b.toDoubleArray()));
+        return saved;
+    }
+
+    private void restoreBuffers(Map<String, double[]> saved) {
+        model.buffers().forEach((name, b) -> b.setAll(saved.get(name)));
+    }
+
+    /** Mean loss in evaluation mode (no dropout, running statistics); no update. */
+    public double evaluateLoss(float[][] features, Targets targets) {
+        INDArray x = converter.features(features);
+        INDArray t = converter.targets(targets, config.loss(), features.length);
+        return evaluateBatch(x, t);
+    }
+
+    /** Lower-level {@link #evaluateLoss} on ND4J arrays. */
+    public double evaluateBatch(INDArray features, INDArray target) {
+        return loss.compute(model.forward(features, false), target, null);
+    }
+
+    /** An immutable deep copy of the parameters and running statistics, tagged with {@code version}. */
+    public ModelSnapshot snapshot(long version) {
+        return new ModelSnapshot(version, step, config, model);
+    }
+
+    /**
+     * Puts the snapshot's parameters and running statistics back (e.g. early stopping's restore-best). The optimizer
+     * state, step count and skip count are kept: training continues from the restored weights.
+     */
+    public void restore(ModelSnapshot snapshot) {
+        if (!snapshot.config().model().equals(config.model()) || snapshot.config().dataType() != config.dataType()) {
+            throw new IllegalArgumentException("snapshot was taken from a different model configuration");
+        }
+        snapshot.copyInto(model);
+    }
+
+    /** Current parameter values by PyTorch name (copies, float64). */
+    public Map<String, double[]> parameterValues() {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        model.parameters().slots().keySet().forEach(n -> out.put(n, model.parameters().values(n).toDoubleArray()));
+        return out;
+    }
+
+    /** Overwrites the named parameters (flattened row-major), e.g. to load PyTorch weights. Unknown names fail. */
+    public void loadParameters(Map<String, double[]> values) {
+        values.forEach((name, v) -> model.parameters().values(name).setAll(v));
+    }
+
+    /** Current running statistics by name ({@code bn1.running_mean}, ...), copies. */
+    public Map<String, double[]> bufferValues() {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        model.buffers().forEach((name, b) -> out.put(name, b.toDoubleArray()));
+        return out;
+    }
+
+    /** The AdamW optimizer (its state is what a checkpoint saves). */
+    public AdamW optimizer() {
+        return optimizer;
+    }
+
+}

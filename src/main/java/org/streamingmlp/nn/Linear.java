@@ -1,0 +1,82 @@
+package org.streamingmlp.nn;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Fully connected layer, PyTorch layout: weight {@code W [out, in]}, bias {@code b [out]}.
+ * <pre>
+ *   forward:  y = x W^T + b
+ *   backward: dW = R^T x,  db = sum_n R,  dx = R W
+ * </pre>
+ * One gemm per product, written into preallocated arrays.
+ */
+public final class Linear implements Layer {
+    private final int in;
+    private final int out;
+    private final INDArray weight;
+    private final INDArray weightGrad;
+    private final NumericBuffer bias;
+    private final NumericBuffer biasGrad;
+    private final boolean computeInputGradient;
+    private final ScratchArrays scratch;
+    private INDArray input;
+
+    /** Declares {@code name.weight [out,in]} and {@code name.bias [out]}. */
+    public static void declare(Parameters.Builder builder, String name, int in, int out) {
+        builder.add(name + ".weight", true, out, in);
+        builder.add(name + ".bias", false, out);
+    }
+
+    /** Binds to parameters declared with {@link #declare}; the first layer of a network needs no input gradient. */
+    public Linear(Parameters parameters, String name, int in, int out, boolean computeInputGradient) {
+        this.in = in;
+        this.out = out;
+        this.weight = parameters.valueView(name + ".weight");
+        this.weightGrad = parameters.gradientView(name + ".weight");
+        this.bias = parameters.values(name + ".bias");
+        this.biasGrad = parameters.gradients(name + ".bias");
+        this.computeInputGradient = computeInputGradient;
+        this.scratch = new ScratchArrays(parameters.dataType());
+    }
+
+    @Override
+    public INDArray forward(INDArray x, boolean training) {
+        long n = x.rows();
+        if (x.columns() != in) {
+            throw new IllegalArgumentException("Linear expects " + in + " input features, got " + x.columns());
+        }
+        input = x;
+        INDArray y = scratch.get("y", n, out);
+        Nd4j.gemm(x, weight, y, false, true, 1.0, 0.0);
+        NumericBuffer yb = NumericBuffer.of(y);
+        for (int r = 0, k = 0; r < n; r++) {
+            for (int j = 0; j < out; j++, k++) {
+                yb.set(k, yb.get(k) + bias.get(j));
+            }
+        }
+        return y;
+    }
+
+    @Override
+    public INDArray backward(INDArray gradOutput) {
+        long n = gradOutput.rows();
+        Nd4j.gemm(gradOutput, input, weightGrad, true, false, 1.0, 0.0);
+        NumericBuffer r = NumericBuffer.of(gradOutput);
+        double[] sums = new double[out];
+        for (int i = 0, k = 0; i < n; i++) {
+            for (int j = 0; j < out; j++, k++) {
+                sums[j] += r.get(k);
+            }
+        }
+        for (int j = 0; j < out; j++) {
+            biasGrad.set(j, sums[j]);
+        }
+        if (!computeInputGradient) {
+            return null;
+        }
+        INDArray dx = scratch.get("dx", n, in);
+        Nd4j.gemm(gradOutput, weight, dx, false, false, 1.0, 0.0);
+        return dx;
+    }
+}

@@ -1,0 +1,141 @@
+package org.streamingmlp.nn;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The multilayer perceptron: per hidden layer {@code fcK -> [lnK | bnK] -> activation -> Dropout(p)}, then the
+ * output layer {@code fc(L+1)}. Parameters use PyTorch names ({@code fc1.weight [out,in]}, {@code fc1.bias},
+ * {@code ln1.weight}, ...), all in one flat {@link Parameters} buffer. Linear weights are Xavier-uniform, biases 0,
+ * norm weights 1 and biases 0, drawn from a {@link SplittableRandom} seeded with {@code seed}; dropout masks come
+ * from an independent stream split from the same seed.
+ *
+ * <p>Owned by one thread: forward remembers what backward needs.
+ */
+public final class Mlp {
+    private final MlpConfig config;
+    private final DataType dataType;
+    private final Parameters parameters;
+    private final List<Layer> layers = new ArrayList<>();
+    private final Map<String, BatchNorm1d> batchNorms = new LinkedHashMap<>();
+
+    public Mlp(MlpConfig config, DataType dataType, long seed) {
+        if (dataType != DataType.FLOAT && dataType != DataType.DOUBLE) {
+            throw new IllegalArgumentException("mlp.training.data-type must be FLOAT or DOUBLE, got " + dataType);
+        }
+        this.config = config;
+        this.dataType = dataType;
+        List<Integer> sizes = new ArrayList<>();
+        sizes.add(config.inputSize());
+        sizes.addAll(config.hiddenSizes());
+        sizes.add(config.outputSize());
+        int linearCount = sizes.size() - 1;
+
+        Parameters.Builder builder = Parameters.builder();
+        for (int k = 1; k <= linearCount; k++) {
+            Linear.declare(builder, "fc" + k, sizes.get(k - 1), sizes.get(k));
+        }
+        for (int k = 1; k < linearCount; k++) {
+            switch (config.normalization()) {
+                case LAYER_NORM -> LayerNorm.declare(builder, "ln" + k, sizes.get(k));
+                case BATCH_NORM -> BatchNorm1d.declare(builder, "bn" + k, sizes.get(k));
+                case NONE -> { }
+            }
+        }
+        this.parameters = builder.build(dataType);
+
+        SplittableRandom root = new SplittableRandom(seed);
+        SplittableRandom initRandom = root.split();
+        SplittableRandom dropoutRandom = root.split();
+        for (int k = 1; k <= linearCount; k++) {
+            int in = sizes.get(k - 1);
+            int out = sizes.get(k);
+            Initializers.xavierUniform(parameters.values("fc" + k + ".weight"), in, out, initRandom);
+            layers.add(new Linear(parameters, "fc" + k, in, out, k > 1));
+            if (k == linearCount) {
+                break;
+            }
+            switch (config.normalization()) {
+                case LAYER_NORM -> {
+                    LayerNorm ln = new LayerNorm(parameters, "ln" + k, out);
+                    ln.resetParameters();
+                    layers.add(ln);
+                }
+                case BATCH_NORM -> {
+                    BatchNorm1d bn = new BatchNorm1d(parameters, "bn" + k, out);
+                    bn.resetParameters();
+                    batchNorms.put("bn" + k, bn);
+                    layers.add(bn);
+                }
+                case NONE -> { }
+            }
+            layers.add(new ActivationLayer(config.activation(), config.leakySlope(), dataType));
+            if (config.dropout() > 0) {
+                layers.add(new Dropout(config.dropout(), dropoutRandom, dataType));
+            }
+        }
+    }
+
+    public MlpConfig config() {
+        return config;
+    }
+
+    public DataType dataType() {
+        return dataType;
+    }
+
+    /** The flat parameter and gradient buffers. */
+    public Parameters parameters() {
+        return parameters;
+    }
+
+    /**
+     * Non-trainable state by PyTorch name ({@code bn1.running_mean}, {@code bn1.running_var}); live views.
+     */
+    public Map<String, NumericBuffer> buffers() {
+        Map<String, NumericBuffer> out = new LinkedHashMap<>();
+        batchNorms.forEach((name, bn) -> {
+            out.put(name + ".running_mean", bn.runningMean());
+            out.put(name + ".running_var", bn.runningVar());
+        });
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** Raw outputs (logits) for {@code x [N, inputSize]}; the returned array is reused by the next call. */
+    public INDArray forward(INDArray x, boolean training) {
+        if (x.rank() != 2 || x.columns() != config.inputSize()) {
+            throw new IllegalArgumentException("expected [N, " + config.inputSize() + "] input, got "
+                    + java.util.Arrays.toString(x.shape()));
+        }
+        if (x.dataType() != dataType) {
+            throw new IllegalArgumentException("expected " + dataType + " input, got " + x.dataType());
+        }
+        INDArray h = x;
+        for (Layer layer : layers) {
+            h = layer.forward(h, training);
+        }
+        return h;
+    }
+
+    /** Back-propagates dLoss/dOutput of the latest forward pass, overwriting every parameter gradient. */
+    public void backward(INDArray gradOutput) {
+        INDArray g = gradOutput;
+        for (int i = layers.size() - 1; i >= 0 && g != null; i--) {
+            g = layers.get(i).backward(g);
+        }
+    }
+
+    /** Copies parameters and buffers from {@code other} (same architecture). */
+    public void copyStateFrom(Mlp other) {
+        parameters.copyValuesFrom(other.parameters);
+        Map<String, NumericBuffer> mine = buffers();
+        Map<String, NumericBuffer> theirs = other.buffers();
+        mine.forEach((name, buffer) -> buffer.copyFrom(theirs.get(name)));
+    }
+}

@@ -1,0 +1,118 @@
+package org.streamingmlp.nn;
+
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Plain-Java element access to the off-heap data of a contiguous, row-major ND4J array, through a direct NIO view
+ * ({@code DataBuffer.asNioDouble()/asNioFloat()}): element-wise math runs as ordinary Java loops with no call into
+ * native code per element, in float64 or float32 alike (values are read and written as {@code double}).
+ */
+public abstract sealed class NumericBuffer permits NumericBuffer.Float64, NumericBuffer.Float32 {
+
+    /** Number of elements visible through this buffer. */
+    public abstract int length();
+
+    /** Element {@code i} (row-major index). */
+    public abstract double get(int i);
+
+    /** Sets element {@code i} (rounded to float for float32 arrays). */
+    public abstract void set(int i, double value);
+
+    /** A view of {@code length} elements starting at {@code offset}. */
+    public abstract NumericBuffer window(int offset, int length);
+
+    /** Views the whole array, which must be row-major, contiguous and start at offset 0 of its buffer. */
+    public static NumericBuffer of(INDArray array) {
+        if (array.offset() != 0 || array.ordering() != 'c' || array.isView()) {
+            throw new IllegalArgumentException("NumericBuffer needs a contiguous row-major array at offset 0");
+        }
+        long n = array.length();
+        if (n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("array too large: " + n);
+        }
+        DataType type = array.dataType();
+        if (type == DataType.DOUBLE) {
+            return new Float64(array.data().asNioDouble().slice(0, (int) n));
+        }
+        if (type == DataType.FLOAT) {
+            return new Float32(array.data().asNioFloat().slice(0, (int) n));
+        }
+        throw new IllegalArgumentException("only FLOAT and DOUBLE are supported, got " + type);
+    }
+
+    /** Copies all elements into a new double array. */
+    public double[] toDoubleArray() {
+        double[] out = new double[length()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = get(i);
+        }
+        return out;
+    }
+
+    /** Copies all elements into a new float array. */
+    public float[] toFloatArray() {
+        float[] out = new float[length()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) get(i);
+        }
+        return out;
+    }
+
+    /** Overwrites all elements from {@code values}, whose length must match. */
+    public void setAll(double[] values) {
+        if (values.length != length()) {
+            throw new IllegalArgumentException("expected " + length() + " values, got " + values.length);
+        }
+        for (int i = 0; i < values.length; i++) {
+            set(i, values[i]);
+        }
+    }
+
+    /** Copies {@code source} (same length) into this buffer. */
+    public void copyFrom(NumericBuffer source) {
+        if (source.length() != length()) {
+            throw new IllegalArgumentException("expected " + length() + " values, got " + source.length());
+        }
+        for (int i = 0, n = length(); i < n; i++) {
+            set(i, source.get(i));
+        }
+    }
+
+    /** Sets every element to {@code value}. */
+    public void fill(double value) {
+        for (int i = 0, n = length(); i < n; i++) {
+            set(i, value);
+        }
+    }
+
+    /** float64 storage. */
+    public static final class Float64 extends NumericBuffer {
+        private final DoubleBuffer data;
+
+        Float64(DoubleBuffer data) {
+            this.data = data;
+        }
+
+        @Override public int length() { return data.limit(); }
+        @Override public double get(int i) { return data.get(i); }
+        @Override public void set(int i, double value) { data.put(i, value); }
+        @Override public NumericBuffer window(int offset, int length) { return new Float64(data.slice(offset, length)); }
+    }
+
+    /** float32 storage. */
+    public static final class Float32 extends NumericBuffer {
+        private final FloatBuffer data;
+
+        Float32(FloatBuffer data) {
+            this.data = data;
+        }
+
+        @Override public int length() { return data.limit(); }
+        @Override public double get(int i) { return data.get(i); }
+        @Override public void set(int i, double value) { data.put(i, (float) value); }
+        @Override public NumericBuffer window(int offset, int length) { return new Float32(data.slice(offset, length)); }
+    }
+}
