@@ -32,7 +32,8 @@ blobs 2000 1 e | kcat -b "$BROKER" -P -t mlp.train -K$'\t'
 blobs 200 2 v | kcat -b "$BROKER" -P -t mlp.validation -K$'\t'
 echo "produced 2000 training and 200 validation examples; waiting for the trainer"
 for _ in $(seq 60); do
-  seen=$(kcat -b "$BROKER" -C -t mlp.metrics -o -1 -e -q 2>/dev/null | tail -1 | sed -n 's/.*"examplesSeen":\([0-9]*\).*/\1/p')
+  # the metrics topic appears with the first report; until then kcat fails and we wait
+  seen=$( (kcat -b "$BROKER" -C -t mlp.metrics -o -1 -e -q 2>/dev/null || true) | tail -1 | sed -n 's/.*"examplesSeen":\([0-9]*\).*/\1/p')
   [ "${seen:-0}" -ge 2000 ] && break; sleep 1
 done
 echo "trainer has seen ${seen:-0} examples"
@@ -40,7 +41,7 @@ echo "trainer has seen ${seen:-0} examples"
 blobs 100 3 r 2> "$work/truth" | kcat -b "$BROKER" -P -t mlp.predict -K$'\t'
 echo "sent 100 prediction requests"
 for _ in $(seq 60); do
-  kcat -b "$BROKER" -C -t mlp.predictions -o beginning -e -q 2>/dev/null | grep "\"r-$RUN-" > "$work/answers" || true
+  (kcat -b "$BROKER" -C -t mlp.predictions -o beginning -e -q 2>/dev/null || true) | grep "\"r-$RUN-" > "$work/answers" || true
   [ "$(cut -d'"' -f4 "$work/answers" | sort -u | wc -l)" -ge 100 ] && break; sleep 1
 done
 awk 'NR == FNR { truth[$1] = $2; next }

@@ -20,11 +20,12 @@ public final class LearnerSettings {
         ServiceConfig.Training training = config.training();
         MlpConfig mlp = new MlpConfig(model.inputSize(), model.hiddenSizes(), model.outputSize(),
                 model.activation(), model.leakySlope(), model.dropout(), model.normalization());
-        AdamWConfig defaults = AdamWConfig.defaults();
-        AdamWConfig adamW = new AdamWConfig(training.learningRate(), defaults.beta1(), defaults.beta2(),
-                defaults.eps(), training.weightDecay(), defaults.decayBiasesAndNorms());
-        ScheduleConfig schedule = new ScheduleConfig(training.warmupSteps(), training.cosineSteps(),
-                training.minLearningRate(), training.warmRestarts());
+        ServiceConfig.Optimizer o = config.optimizer();
+        AdamWConfig adamW = new AdamWConfig(o.learningRate(), o.beta1(), o.beta2(), o.eps(), o.weightDecay(),
+                o.decayBiasesAndNorms());
+        ServiceConfig.Schedule s = config.schedule();
+        ScheduleConfig schedule = new ScheduleConfig(s.warmupSteps(), s.totalSteps(), s.minLearningRate(),
+                s.warmRestarts());
         return new TrainingConfig(mlp, training.loss(), adamW, schedule, training.maxGradNorm(),
                 training.seed(), DataType.FLOAT);
     }

@@ -23,6 +23,10 @@ public interface ServiceConfig {
 
     Training training();
 
+    Optimizer optimizer();
+
+    Schedule schedule();
+
     Records records();
 
     Metrics metrics();
@@ -105,31 +109,9 @@ public interface ServiceConfig {
         @WithDefault("4096")
         int queueCapacity();
 
-        @WithDefault("0.001")
-        double learningRate();
-
-        @WithDefault("0.01")
-        double weightDecay();
-
         /** Global L2 norm the gradients are clipped to. */
         @WithDefault("1.0")
         double maxGradNorm();
-
-        /** Linear warmup steps before the cosine schedule. */
-        @WithDefault("20")
-        int warmupSteps();
-
-        /** Length of one cosine cycle, in optimizer steps. */
-        @WithDefault("10000")
-        long cosineSteps();
-
-        /** Learning rate at the bottom of the cosine. */
-        @WithDefault("0.00001")
-        double minLearningRate();
-
-        /** Restart the cosine after each cycle (a stream never ends) instead of holding the floor. */
-        @WithDefault("true")
-        boolean warmRestarts();
 
         /** Seed of the weight initialisation and dropout. */
         @WithDefault("42")
@@ -146,6 +128,47 @@ public interface ServiceConfig {
         /** Most recent validation examples kept for evaluation. */
         @WithDefault("1000")
         int validationWindow();
+    }
+
+    /** AdamW with decoupled weight decay (Loshchilov and Hutter, 2019), as PyTorch's {@code torch.optim.AdamW}. */
+    interface Optimizer {
+        /** Peak learning rate (the schedule scales it). */
+        @WithDefault("0.001")
+        double learningRate();
+
+        @WithDefault("0.9")
+        double beta1();
+
+        @WithDefault("0.999")
+        double beta2();
+
+        @WithDefault("1e-8")
+        double eps();
+
+        @WithDefault("0.01")
+        double weightDecay();
+
+        /** Decay biases and normalisation parameters too, as {@code AdamW(model.parameters())} does. */
+        @WithDefault("true")
+        boolean decayBiasesAndNorms();
+    }
+
+    /** Linear warmup, then cosine annealing to a floor over a cycle of steps. */
+    interface Schedule {
+        @WithDefault("20")
+        int warmupSteps();
+
+        /** Length of one cosine cycle, in optimizer steps. */
+        @WithDefault("10000")
+        long totalSteps();
+
+        /** Learning rate at the bottom of the cosine. */
+        @WithDefault("0.00001")
+        double minLearningRate();
+
+        /** Restart the cosine after each cycle (a stream never ends) instead of holding the floor. */
+        @WithDefault("true")
+        boolean warmRestarts();
     }
 
     interface Records {

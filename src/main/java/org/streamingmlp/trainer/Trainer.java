@@ -37,6 +37,8 @@ public final class Trainer implements Runnable {
     private double validationLoss = Double.NaN;
     private double validationAccuracy = Double.NaN;
     private int validationExamples;
+    private long evaluatedAtStep;
+    private long evaluatedAtReceived;
     private long lastReportNanos;
     private long examplesAtLastReport;
 
@@ -67,6 +69,9 @@ public final class Trainer implements Runnable {
                 List<LabeledExample> batch = batcher.next();
                 if (!batch.isEmpty()) {
                     learn(batch);
+                } else if (learner.step() != evaluatedAtStep || validation.received() != evaluatedAtReceived) {
+                    // The stream paused: measure the latest model now rather than at a step that may not come.
+                    evaluate();
                 }
                 reportIfDue();
             }
@@ -117,6 +122,8 @@ public final class Trainer implements Runnable {
     }
 
     private void evaluate() {
+        evaluatedAtStep = learner.step();
+        evaluatedAtReceived = validation.received();
         List<LabeledExample> window = validation.copy();
         validationExamples = window.size();
         if (window.isEmpty()) {

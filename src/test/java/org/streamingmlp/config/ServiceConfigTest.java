@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.Map;
 
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -23,6 +25,7 @@ class ServiceConfigTest {
     static ServiceConfig read(Map<String, String> properties) {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withMapping(ServiceConfig.class)
+                .withConverter(Duration.class, 100, new DurationConverter())   // "200ms", as Quarkus reads it
                 .withSources(new PropertiesConfigSource(properties, "test", 500))
                 .build();
         return config.getConfigMapping(ServiceConfig.class);
@@ -67,7 +70,9 @@ class ServiceConfigTest {
     @CsvSource({
             "mlp.model.dropout, 1.5",
             "mlp.model.input-size, 0",
-            "mlp.training.learning-rate, -0.1",
+            "mlp.optimizer.learning-rate, -0.1",
+            "mlp.optimizer.beta2, 1.0",
+            "mlp.schedule.total-steps, 0",
             "mlp.training.max-grad-norm, 0",
     })
     void aBadModelSettingNamesItsKey(String key, String value) {
