@@ -8,7 +8,10 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
 import org.streamingmlp.service.LearningService;
 
-/** Live while the trainer thread runs: if it died, the model no longer learns and the pod should restart. */
+/**
+ * Live while the trainer thread runs and its updates are not persistently non-finite: otherwise the model no
+ * longer learns and a restart (from the last checkpoint) is the remedy.
+ */
 @Liveness
 @ApplicationScoped
 public class TrainerLiveness implements HealthCheck {
@@ -18,6 +21,12 @@ public class TrainerLiveness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("trainer-thread").status(learning.trainerAlive()).build();
+        boolean alive = learning.trainerAlive();
+        boolean finite = learning.lossFinite();
+        return HealthCheckResponse.named("trainer")
+                .status(alive && finite)
+                .withData("threadAlive", alive)
+                .withData("consecutiveSkippedUpdates", learning.status().consecutiveSkippedUpdates())
+                .build();
     }
 }

@@ -1,7 +1,11 @@
 package org.streamingmlp.config;
 
 import org.nd4j.linalg.api.buffer.DataType;
+import org.streamingmlp.learner.EarlyStoppingConfig;
+import org.streamingmlp.learner.PageHinkley;
 import org.streamingmlp.learner.TrainingConfig;
+import org.streamingmlp.nn.LossKind;
+import org.streamingmlp.trainer.ValidationMonitor;
 import org.streamingmlp.nn.MlpConfig;
 import org.streamingmlp.optim.AdamWConfig;
 import org.streamingmlp.optim.ScheduleConfig;
@@ -30,6 +34,19 @@ public final class LearnerSettings {
                 training.seed(), DataType.FLOAT);
     }
 
+    /** The early-stopping and drift state machine the trainer consults after each validation evaluation. */
+    public static ValidationMonitor validationMonitor(ServiceConfig config, LossKind loss) {
+        ServiceConfig.EarlyStopping e = config.earlyStopping();
+        if (e.monitor() == ValidationMonitor.Monitored.ACCURACY && loss != LossKind.CROSS_ENTROPY
+                && loss != LossKind.FOCAL) {
+            throw new IllegalArgumentException("mlp.early-stopping.monitor=accuracy needs a classification loss "
+                    + "(mlp.training.loss cross-entropy or focal), got " + loss);
+        }
+        ServiceConfig.Drift d = config.drift();
+        return new ValidationMonitor(new EarlyStoppingConfig(e.patience(), e.minDelta(), e.mode()), e.monitor(),
+                e.enabled(), new PageHinkley(d.delta(), d.threshold(), d.minEvaluations()));
+    }
+
     /** Checks the service-level settings that the core does not own. */
     public static void checkServiceSettings(ServiceConfig config) {
         ServiceConfig.Training t = config.training();
@@ -38,7 +55,13 @@ public final class LearnerSettings {
         requirePositive("mlp.training.snapshot-every-steps", t.snapshotEverySteps());
         requirePositive("mlp.training.validate-every-steps", t.validateEverySteps());
         requirePositive("mlp.training.validation-window", t.validationWindow());
+        requirePositive("mlp.training.min-validation-examples", t.minValidationExamples());
+        if (t.minValidationExamples() > t.validationWindow()) {
+            throw new IllegalArgumentException("mlp.training.min-validation-examples (" + t.minValidationExamples()
+                    + ") must not exceed mlp.training.validation-window (" + t.validationWindow() + ")");
+        }
         requirePositive("mlp.records.max-bytes", config.records().maxBytes());
+        requirePositive("mlp.training.max-consecutive-skipped", t.maxConsecutiveSkipped());
         if (t.maxBatchWait().isNegative() || t.maxBatchWait().isZero()) {
             throw new IllegalArgumentException("mlp.training.max-batch-wait must be positive, got " + t.maxBatchWait());
         }

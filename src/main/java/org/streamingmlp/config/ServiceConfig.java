@@ -6,9 +6,11 @@ import java.util.List;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import org.streamingmlp.learner.EarlyStoppingConfig;
 import org.streamingmlp.nn.Activation;
 import org.streamingmlp.nn.LossKind;
 import org.streamingmlp.nn.Normalization;
+import org.streamingmlp.trainer.ValidationMonitor;
 
 /**
  * Every setting of the service under the {@code mlp.} prefix, with its default.
@@ -24,6 +26,10 @@ public interface ServiceConfig {
     Training training();
 
     Optimizer optimizer();
+
+    EarlyStopping earlyStopping();
+
+    Drift drift();
 
     Schedule schedule();
 
@@ -128,6 +134,53 @@ public interface ServiceConfig {
         /** Most recent validation examples kept for evaluation. */
         @WithDefault("1000")
         int validationWindow();
+
+        /**
+         * Fewest validation examples worth an evaluation (the window is emptied on drift, since it then mixes
+         * the old concept with the new).
+         */
+        @WithDefault("100")
+        int minValidationExamples();
+
+        /** Liveness fails after this many consecutive updates skipped for a non-finite loss or gradient. */
+        @WithDefault("100")
+        int maxConsecutiveSkipped();
+    }
+
+    /** Early stopping on the validation evaluations: freeze and restore the best model when they stop improving. */
+    interface EarlyStopping {
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Evaluations without improvement that stop training. */
+        @WithDefault("5")
+        int patience();
+
+        /** An improvement must beat the best by more than this. */
+        @WithDefault("0")
+        double minDelta();
+
+        /** The validation figure watched: loss (mode min) or accuracy (mode max). */
+        @WithDefault("loss")
+        ValidationMonitor.Monitored monitor();
+
+        @WithDefault("min")
+        EarlyStoppingConfig.Mode mode();
+    }
+
+    /** Page-Hinkley drift detection on the validation loss while training is frozen. */
+    interface Drift {
+        /** Change of the (median-of-three smoothed) validation loss tolerated as noise. */
+        @WithDefault("0.01")
+        double delta();
+
+        /** Accumulated rise of the validation loss that declares drift (lambda). */
+        @WithDefault("0.3")
+        double threshold();
+
+        /** Evaluations while frozen before drift can be declared. */
+        @WithDefault("3")
+        int minEvaluations();
     }
 
     /** AdamW with decoupled weight decay (Loshchilov and Hutter, 2019), as PyTorch's {@code torch.optim.AdamW}. */

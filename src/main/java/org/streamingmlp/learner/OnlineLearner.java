@@ -30,6 +30,8 @@ public final class OnlineLearner {
     private final BatchConverter converter;
     private long step;
     private long skipped;
+    /** Step at which the current schedule cycle began: 0, or the step of the last {@link #restartSchedule()}. */
+    private long scheduleOrigin;
 
     public OnlineLearner(TrainingConfig config) {
         if (config == null) {
@@ -73,7 +75,7 @@ public final class OnlineLearner {
         INDArray output = model.forward(features, true);
         INDArray gradOutput = converter.work("g", output.rows(), output.columns());
         double value = loss.compute(output, target, gradOutput);
-        double lr = schedule.learningRate(step);
+        double lr = schedule.learningRate(step - scheduleOrigin);
         if (!Double.isFinite(value)) {
             return skip(savedBuffers, value, Double.NaN, lr);
         }
@@ -102,6 +104,14 @@ public final class OnlineLearner {
 
     private void restoreBuffers(Map<String, double[]> saved) {
         model.buffers().forEach((name, b) -> b.setAll(saved.get(name)));
+    }
+
+    /**
+     * Starts the learning-rate schedule again from its first step (warmup, then the full cosine) at the current
+     * optimizer step: a warm restart, used when training resumes after drift. Optimizer moments are kept.
+     */
+    public void restartSchedule() {
+        scheduleOrigin = step;
     }
 
     /** Mean loss in evaluation mode (no dropout, running statistics); no update. */

@@ -5,7 +5,7 @@ import java.util.List;
 
 import org.streamingmlp.learner.ModelSnapshot;
 import org.streamingmlp.nn.LossKind;
-import org.streamingmlp.trainer.Accuracy;
+import org.streamingmlp.trainer.Score;
 import org.streamingmlp.trainer.SnapshotRegistry;
 
 /**
@@ -28,7 +28,7 @@ public final class Predictor {
         float[][] outputs = snapshot.predict(features);
         List<Prediction> predictions = new ArrayList<>(outputs.length);
         for (float[] row : outputs) {
-            predictions.add(new Prediction(classifies ? Accuracy.argmax(row) : null, row, snapshot.version()));
+            predictions.add(new Prediction(classifies ? Score.argmax(row) : null, row, snapshot.version()));
         }
         return predictions;
     }

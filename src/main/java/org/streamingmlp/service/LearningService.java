@@ -29,6 +29,7 @@ import org.streamingmlp.trainer.SnapshotRegistry;
 import org.streamingmlp.trainer.Trainer;
 import org.streamingmlp.trainer.TrainerSettings;
 import org.streamingmlp.trainer.TrainingReport;
+import org.streamingmlp.trainer.ValidationMonitor;
 import org.streamingmlp.trainer.ValidationWindow;
 
 /**
@@ -64,6 +65,7 @@ public class LearningService {
     private JsonRecordDecoder decoder;
     private Trainer trainer;
     private Thread trainerThread;
+    private int maxConsecutiveSkipped;
 
     void start(@Observes @Priority(STARTUP_PRIORITY) StartupEvent event) {
         LearnerSettings.checkServiceSettings(config);
@@ -76,9 +78,12 @@ public class LearningService {
         decoder = new JsonRecordDecoder(mapper, config.model().inputSize(), config.model().outputSize(),
                 trainingConfig.loss(), config.records().maxBytes());
         TrainerSettings settings = new TrainerSettings(training.batchSize(), training.maxBatchWait(),
-                training.snapshotEverySteps(), training.validateEverySteps(), config.metrics().interval());
-        trainer = new Trainer(new OnlineLearner(trainingConfig), queue, snapshots, validation, settings,
-                this::onReport);
+                training.snapshotEverySteps(), training.validateEverySteps(), training.minValidationExamples(),
+                config.metrics().interval());
+        ValidationMonitor monitor = LearnerSettings.validationMonitor(config, trainingConfig.loss());
+        maxConsecutiveSkipped = training.maxConsecutiveSkipped();
+        trainer = new Trainer(new OnlineLearner(trainingConfig), queue, snapshots, validation, settings, monitor,
+                metricsPublisher::publish, metricsPublisher::publishEvent);
         TrainingMeters.register(registry, this);
         trainerThread = new Thread(trainer, "mlp-trainer");
         trainerThread.setDaemon(true);
@@ -93,10 +98,6 @@ public class LearningService {
         }
         trainer.stop();
         trainerThread.join(Duration.ofSeconds(10).toMillis());
-    }
-
-    private void onReport(TrainingReport report) {
-        metricsPublisher.publish(report);
     }
 
     /**
@@ -135,6 +136,11 @@ public class LearningService {
     /** True while the trainer thread runs and has not failed. */
     public boolean trainerAlive() {
         return trainerThread != null && trainerThread.isAlive() && trainer.failure() == null;
+    }
+
+    /** True while fewer than {@code mlp.training.max-consecutive-skipped} updates in a row were non-finite. */
+    public boolean lossFinite() {
+        return trainer.status().consecutiveSkippedUpdates() < maxConsecutiveSkipped;
     }
 
     public int queuedExamples() {

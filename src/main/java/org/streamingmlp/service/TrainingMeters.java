@@ -25,6 +25,13 @@ final class TrainingMeters {
         gauge(registry, "mlp.training.grad.norm", service, TrainingReport::gradNorm);
         gauge(registry, "mlp.training.skipped.updates", service, TrainingReport::skippedUpdates);
         gauge(registry, "mlp.training.examples.per.second", service, TrainingReport::examplesPerSecond);
+        gauge(registry, "mlp.training.examples.ignored.frozen", service, TrainingReport::examplesIgnoredWhileFrozen);
+        gauge(registry, "mlp.training.mean.absolute.error", service, TrainingReport::trainMeanAbsoluteError);
+        gauge(registry, "mlp.validation.gap", service, TrainingReport::generalizationGap);
+        gauge(registry, "mlp.early.stopping.frozen", service, r -> r.phase().name().equals("FROZEN") ? 1 : 0);
+        gauge(registry, "mlp.early.stopping.counter", service, TrainingReport::patienceCounter);
+        gauge(registry, "mlp.early.stopping.best", service, TrainingReport::bestValidation);
+        gauge(registry, "mlp.drift.events", service, TrainingReport::driftEvents);
         Gauge.builder("mlp.training.queue.size", service, LearningService::queuedExamples).register(registry);
     }
 

@@ -29,6 +29,8 @@ public class DeadLetters {
     public static final String TOPIC = "dead-letter-topic";
     public static final String PARTITION = "dead-letter-partition";
     public static final String OFFSET = "dead-letter-offset";
+    /** Micrometer counter of dead letters, tagged with {@code reason} and source {@code topic}. */
+    public static final String COUNTER = "mlp.dead.letters";
 
     private static final Logger LOG = Logger.getLogger(DeadLetters.class);
 
@@ -41,7 +43,7 @@ public class DeadLetters {
 
     /** Completes when the broker has the dead letter, so the source offset may be committed after it. */
     public Uni<Void> send(ConsumerRecord<byte[], byte[]> record, InvalidRecordException rejection) {
-        registry.counter("mlp.dead.letters", "reason", rejection.reason().code(), "topic", record.topic()).increment();
+        registry.counter(COUNTER, "reason", rejection.reason().code(), "topic", record.topic()).increment();
         LOG.debugf("Dead letter from %s-%d@%d: %s (%s)", record.topic(), record.partition(), record.offset(),
                 rejection.reason().code(), rejection.getMessage());
         RecordHeaders headers = new RecordHeaders();

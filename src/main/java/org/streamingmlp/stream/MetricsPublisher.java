@@ -1,20 +1,26 @@
 package org.streamingmlp.stream;
 
+import java.util.Map;
+import java.util.TreeMap;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
+import org.streamingmlp.trainer.TrainingEvent;
 import org.streamingmlp.trainer.TrainingReport;
 
 /**
- * Publishes training reports on the metrics topic as JSON (the record's fields; NaN, meaning "no value yet",
- * is written as null). Best effort: a report that cannot be sent is logged, and the next one follows.
+ * Publishes training reports and phase events on the metrics topic as JSON. Reports are best effort: one that
+ * cannot be sent is logged and the next follows. Reports also carry the dead-letter counts by reason.
  */
 @ApplicationScoped
 public class MetricsPublisher {
@@ -28,12 +34,32 @@ public class MetricsPublisher {
     @Inject
     ObjectMapper mapper;
 
+    @Inject
+    MeterRegistry registry;
+
     public void publish(TrainingReport report) {
+        send(MetricsJson.of(report, deadLettersByReason()));
+    }
+
+    public void publishEvent(TrainingEvent event) {
+        send(MetricsJson.of(event));
+    }
+
+    /** Dead letters since startup, by reason code, over all source topics. */
+    public Map<String, Long> deadLettersByReason() {
+        Map<String, Long> counts = new TreeMap<>();
+        for (Counter counter : registry.find(DeadLetters.COUNTER).counters()) {
+            counts.merge(counter.getId().getTag("reason"), (long) counter.count(), Long::sum);
+        }
+        return counts;
+    }
+
+    private void send(Map<String, Object> json) {
         try {
-            byte[] json = mapper.writeValueAsBytes(MetricsJson.of(report));
-            emitter.send(json).subscribe().with(ok -> { }, failure -> LOG.warnf("Metrics report not sent: %s", failure));
+            emitter.send(mapper.writeValueAsBytes(json))
+                    .subscribe().with(ok -> { }, failure -> LOG.warnf("Metrics not sent: %s", failure));
         } catch (JsonProcessingException | RuntimeException e) {
-            LOG.warnf("Metrics report not sent: %s", e);
+            LOG.warnf("Metrics not sent: %s", e);
         }
     }
 }

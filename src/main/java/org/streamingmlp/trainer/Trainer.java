@@ -5,16 +5,22 @@ import java.util.concurrent.BlockingQueue;
 import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
+import org.streamingmlp.learner.EarlyStopping;
 import org.streamingmlp.learner.ModelSnapshot;
 import org.streamingmlp.learner.OnlineLearner;
 import org.streamingmlp.learner.StepResult;
 import org.streamingmlp.nn.LossKind;
 
 /**
- * The one thread that writes the model. It takes micro-batches off the queue, measures the current model on
- * each batch before learning it (prequential accuracy), takes one optimizer step, publishes snapshots for
- * predictions, evaluates on the validation window, and emits periodic {@link TrainingReport}s.
- * Everything else reads what it publishes: snapshots, reports and {@link #status()}.
+ * The one thread that writes the model. For each micro-batch it first scores the current model on the batch
+ * (prequential: predict, then learn), then takes one optimizer step, publishes snapshots for predictions, and
+ * evaluates on the validation window every {@code validateEverySteps} batches (and whenever the stream pauses).
+ * The {@link ValidationMonitor} turns evaluations into early stopping (restore the best model, freeze) and,
+ * while frozen, drift detection (resume with a learning-rate warm restart).
+ * <p>
+ * While frozen, training examples are still consumed and scored (prequential figures stay live) but not
+ * learned: they are counted in {@link TrainingReport#examplesIgnoredWhileFrozen()}. Pausing consumption instead
+ * would make the model learn stale pre-drift examples first when it resumes.
  */
 public final class Trainer implements Runnable {
 
@@ -26,19 +32,25 @@ public final class Trainer implements Runnable {
     private final SnapshotRegistry snapshots;
     private final ValidationWindow validation;
     private final TrainerSettings settings;
+    private final ValidationMonitor monitor;
     private final Consumer<TrainingReport> reports;
+    private final Consumer<TrainingEvent> events;
     private final boolean classifies;
 
     private final SlidingMean recentLoss = new SlidingMean(RECENT_STEPS);
-    private final SlidingMean recentAccuracy = new SlidingMean(RECENT_STEPS);
+    private final SlidingMean recentScore = new SlidingMean(RECENT_STEPS);
     private long examplesSeen;
+    private long examplesIgnoredWhileFrozen;
     private long modelVersion;
     private StepResult lastStep;
+    private int consecutiveSkipped;
+    private long batchesSinceEvaluation;
     private double validationLoss = Double.NaN;
     private double validationAccuracy = Double.NaN;
     private int validationExamples;
-    private long evaluatedAtStep;
-    private long evaluatedAtReceived;
+    private long evaluatedAtStep = -1;
+    private long evaluatedAtReceived = -1;
+    private ModelSnapshot bestSnapshot;
     private long lastReportNanos;
     private long examplesAtLastReport;
 
@@ -47,17 +59,20 @@ public final class Trainer implements Runnable {
     private volatile Throwable failure;
 
     public Trainer(OnlineLearner learner, BlockingQueue<LabeledExample> queue, SnapshotRegistry snapshots,
-                   ValidationWindow validation, TrainerSettings settings, Consumer<TrainingReport> reports) {
+                   ValidationWindow validation, TrainerSettings settings, ValidationMonitor monitor,
+                   Consumer<TrainingReport> reports, Consumer<TrainingEvent> events) {
         this.learner = learner;
         this.batcher = new MicroBatcher(queue, settings.batchSize(), settings.maxBatchWait());
         this.snapshots = snapshots;
         this.validation = validation;
         this.settings = settings;
+        this.monitor = monitor;
         this.reports = reports;
+        this.events = events;
         LossKind loss = learner.config().loss();
         this.classifies = loss == LossKind.CROSS_ENTROPY || loss == LossKind.FOCAL;
         // The untrained model answers predictions until the first step: a snapshot exists from the start.
-        publishSnapshot();
+        publish(learner.snapshot(nextVersion()));
         lastReportNanos = System.nanoTime();
         status = report(0);
     }
@@ -68,7 +83,7 @@ public final class Trainer implements Runnable {
             while (running) {
                 List<LabeledExample> batch = batcher.next();
                 if (!batch.isEmpty()) {
-                    learn(batch);
+                    onBatch(batch);
                 } else if (learner.step() != evaluatedAtStep || validation.received() != evaluatedAtReceived) {
                     // The stream paused: measure the latest model now rather than at a step that may not come.
                     evaluate();
@@ -88,7 +103,7 @@ public final class Trainer implements Runnable {
         running = false;
     }
 
-    /** The latest report, refreshed at every report interval. */
+    /** The latest report, refreshed at every report interval and at every event. */
     public TrainingReport status() {
         return status;
     }
@@ -98,50 +113,112 @@ public final class Trainer implements Runnable {
         return failure;
     }
 
-    private void learn(List<LabeledExample> batch) {
+    private void onBatch(List<LabeledExample> batch) {
         float[][] x = Batches.features(batch);
-        if (classifies) {
-            recentAccuracy.add(Accuracy.of(currentSnapshot().predict(x), batch));
-        }
-        StepResult result = learner.learnMany(x, Batches.targets(batch));
         examplesSeen += batch.size();
-        lastStep = result;
-        if (result.skipped()) {
-            LOG.warnf("Skipped an update at step %d: the loss or a gradient was not finite (%d skipped so far)",
-                    result.step(), learner.skippedUpdates());
-            return;
+        recentScore.add(Score.of(currentSnapshot().predict(x), batch, classifies));
+        if (monitor.frozen()) {
+            examplesIgnoredWhileFrozen += batch.size();
+        } else {
+            learn(x, batch);
         }
-        recentLoss.add(result.loss());
-        long step = learner.step();
-        if (step % settings.snapshotEverySteps() == 0) {
-            publishSnapshot();
-        }
-        if (step % settings.validateEverySteps() == 0) {
+        if (++batchesSinceEvaluation >= settings.validateEverySteps()) {
             evaluate();
         }
     }
 
+    private void learn(float[][] x, List<LabeledExample> batch) {
+        StepResult result = learner.learnMany(x, Batches.targets(batch));
+        lastStep = result;
+        if (result.skipped()) {
+            consecutiveSkipped++;
+            LOG.warnf("Skipped an update at step %d: the loss or a gradient was not finite (%d skipped so far)",
+                    result.step(), learner.skippedUpdates());
+            return;
+        }
+        consecutiveSkipped = 0;
+        recentLoss.add(result.loss());
+        if (learner.step() % settings.snapshotEverySteps() == 0) {
+            publish(learner.snapshot(nextVersion()));
+        }
+    }
+
     private void evaluate() {
+        batchesSinceEvaluation = 0;
         evaluatedAtStep = learner.step();
         evaluatedAtReceived = validation.received();
         List<LabeledExample> window = validation.copy();
         validationExamples = window.size();
-        if (window.isEmpty()) {
-            return;
+        if (window.size() < settings.minValidationExamples()) {
+            return;   // too few examples to judge the model: no figure, no early-stopping evidence
         }
         float[][] x = Batches.features(window);
         validationLoss = learner.evaluateLoss(x, Batches.targets(window));
-        // A private snapshot of this very step: the published one may lag by up to snapshot-every-steps.
-        validationAccuracy = classifies ? Accuracy.of(learner.snapshot(modelVersion).predict(x), window) : Double.NaN;
+        // Scored by a private snapshot of this very step: the published one may lag by up to snapshot-every-steps.
+        validationAccuracy = classifies ? Score.of(learner.snapshot(modelVersion).predict(x), window, true)
+                : Double.NaN;
+        switch (monitor.onEvaluation(validationLoss, validationAccuracy, learner.step())) {
+            case IMPROVED -> bestSnapshot = publishedAsBest();
+            case STOPPED -> stopEarly();
+            case DRIFT -> resumeAfterDrift();
+            case NONE -> { }
+        }
+    }
+
+    /**
+     * The best model so far, as a published snapshot: predictions may have been answered by exactly these
+     * parameters, under the version that the early-stopping event later names.
+     */
+    private ModelSnapshot publishedAsBest() {
+        ModelSnapshot published = currentSnapshot();
+        if (published.step() == learner.step()) {
+            return published;
+        }
+        ModelSnapshot best = learner.snapshot(nextVersion());
+        publish(best);
+        return best;
+    }
+
+    private void stopEarly() {
+        EarlyStopping stopping = monitor.earlyStopping();
+        if (bestSnapshot != null) {   // null only if no evaluation of the round was ever an improvement
+            learner.restore(bestSnapshot);
+        }
+        publish(learner.snapshot(nextVersion()));
+        LOG.infof("Early stopping at step %d: no improvement for %d evaluations; restored the model of step %d "
+                + "(best validation %s %.5f) as version %d; training is frozen until drift", learner.step(),
+                stopping.counter(), stopping.bestStep(), monitor.monitored().name().toLowerCase(), stopping.best(),
+                modelVersion);
+        emit("early-stopping", stopping, Double.NaN);
+    }
+
+    private void resumeAfterDrift() {
+        learner.restartSchedule();
+        // The window mixes the old concept with the new: the new round judges the model on new examples only.
+        validation.clear();
+        LOG.infof("Drift: validation loss %.5f rose above the frozen model's level (Page-Hinkley %.4f); training "
+                + "resumes at step %d with a warm restart (round %d)", validationLoss,
+                monitor.driftDetector().statistic(), learner.step(), monitor.round());
+        emit("drift", monitor.finishedRound(), monitor.driftDetector().statistic());
+    }
+
+    private void emit(String type, EarlyStopping stopping, double driftStatistic) {
+        events.accept(new TrainingEvent(type, learner.step(), modelVersion, monitor.round(), stopping.best(),
+                stopping.bestStep(), bestSnapshot == null ? -1 : bestSnapshot.version(), validationLoss,
+                driftStatistic, System.currentTimeMillis()));
+        status = report(status.examplesPerSecond());
     }
 
     private ModelSnapshot currentSnapshot() {
         return snapshots.current().orElseThrow();
     }
 
-    private void publishSnapshot() {
-        modelVersion++;
-        snapshots.publish(learner.snapshot(modelVersion));
+    private long nextVersion() {
+        return ++modelVersion;
+    }
+
+    private void publish(ModelSnapshot snapshot) {
+        snapshots.publish(snapshot);
     }
 
     private void reportIfDue() {
@@ -158,10 +235,14 @@ public final class Trainer implements Runnable {
     }
 
     private TrainingReport report(double examplesPerSecond) {
-        return new TrainingReport(learner.step(), examplesSeen, modelVersion, recentLoss.mean(),
-                recentAccuracy.mean(), validationLoss, validationAccuracy, validationExamples,
-                lastStep == null ? Double.NaN : lastStep.learningRate(),
+        EarlyStopping stopping = monitor.earlyStopping();
+        return new TrainingReport(learner.step(), examplesSeen, examplesIgnoredWhileFrozen, modelVersion,
+                recentLoss.mean(), classifies ? recentScore.mean() : Double.NaN,
+                classifies ? Double.NaN : recentScore.mean(), validationLoss, validationAccuracy,
+                validationExamples, lastStep == null ? Double.NaN : lastStep.learningRate(),
                 lastStep == null ? Double.NaN : lastStep.gradNormBeforeClip(), learner.skippedUpdates(),
-                examplesPerSecond, System.currentTimeMillis());
+                consecutiveSkipped, examplesPerSecond, monitor.phase(), monitor.round(),
+                stopping.best(), stopping.bestStep(), stopping.counter(), stopping.config().patience(),
+                monitor.driftEvents(), monitor.driftDetector().statistic(), System.currentTimeMillis());
     }
 }

@@ -9,8 +9,9 @@ import java.time.Duration;
  * @param maxBatchWait       a partial batch is trained after this wait
  * @param snapshotEverySteps publish a snapshot for predictions after this many steps
  * @param validateEverySteps evaluate on the validation window after this many steps
+ * @param minValidationExamples the validation window must hold this many examples to be evaluated
  * @param reportInterval     publish a {@link TrainingReport} this often
  */
 public record TrainerSettings(int batchSize, Duration maxBatchWait, int snapshotEverySteps, int validateEverySteps,
-                              Duration reportInterval) {
+                              int minValidationExamples, Duration reportInterval) {
 }

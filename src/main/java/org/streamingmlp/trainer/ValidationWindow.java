@@ -27,6 +27,11 @@ public final class ValidationWindow {
         received++;
     }
 
+    /** Forgets the examples held (they stay counted in {@link #received()}). */
+    public synchronized void clear() {
+        examples.clear();
+    }
+
     public synchronized List<LabeledExample> copy() {
         return new ArrayList<>(examples);
     }

@@ -15,21 +15,33 @@ final class Blobs {
             {2, 0, -1, 1}, {-2, 1, 1, -1}, {0, -2, 2, 0}};
 
     private final Random random;
+    private final double noise;
+    private final int labelShift;
 
     Blobs(long seed) {
+        this(seed, 0.5, 0);
+    }
+
+    /**
+     * @param noise      standard deviation around each centre (overlapping blobs make the loss plateau)
+     * @param labelShift concept drift: the blob around centre c is labelled (c + labelShift) mod 3
+     */
+    Blobs(long seed, double noise, int labelShift) {
         this.random = new Random(seed);
+        this.noise = noise;
+        this.labelShift = labelShift;
     }
 
     record Example(float[] features, int label) {
     }
 
     Example next() {
-        int label = random.nextInt(CLASSES);
+        int centre = random.nextInt(CLASSES);
         float[] x = new float[FEATURES];
         for (int j = 0; j < FEATURES; j++) {
-            x[j] = (float) (CENTRES[label][j] + 0.5 * random.nextGaussian());
+            x[j] = (float) (CENTRES[centre][j] + noise * random.nextGaussian());
         }
-        return new Example(x, label);
+        return new Example(x, (centre + labelShift) % CLASSES);
     }
 
     static String json(float[] features) {

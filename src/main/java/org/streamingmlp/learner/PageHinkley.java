@@ -1,0 +1,72 @@
+package org.streamingmlp.learner;
+
+/**
+ * Page-Hinkley test for an upward change in the mean of a series (here: validation losses of a frozen model).
+ * With {@code x_t} the t-th value and {@code mean_t} the mean of the first t values:
+ * <pre>
+ *   m_t = sum_{i<=t} (x_i - mean_i - delta)      M_t = min_{i<=t} m_i      drift when t >= minSamples and m_t - M_t > lambda
+ * </pre>
+ * {@code delta} is the size of change tolerated as noise, {@code lambda} how much accumulated evidence a drift
+ * needs. Values are expected to be smoothed by the caller (a single outlier should not add much evidence).
+ * A small state machine: {@link #update} returns true once, when drift is detected; {@link #reset} starts over.
+ */
+public final class PageHinkley {
+
+    private final double delta;
+    private final double lambda;
+    private final int minSamples;
+    private long samples;
+    private double mean;
+    private double cumulative;
+    private double minimum;
+    private boolean drift;
+
+    public PageHinkley(double delta, double lambda, int minSamples) {
+        if (!(delta >= 0) || Double.isInfinite(delta)) {
+            throw new IllegalArgumentException("mlp.drift.delta must be finite and >= 0, got " + delta);
+        }
+        if (!(lambda > 0) || Double.isInfinite(lambda)) {
+            throw new IllegalArgumentException("mlp.drift.threshold must be finite and > 0, got " + lambda);
+        }
+        if (minSamples < 1) {
+            throw new IllegalArgumentException("mlp.drift.min-evaluations must be >= 1, got " + minSamples);
+        }
+        this.delta = delta;
+        this.lambda = lambda;
+        this.minSamples = minSamples;
+    }
+
+    /** Adds one value; returns true if this value completes the evidence for a drift. NaN values are ignored. */
+    public boolean update(double x) {
+        if (drift || Double.isNaN(x)) {
+            return false;
+        }
+        samples++;
+        mean += (x - mean) / samples;
+        cumulative += x - mean - delta;
+        minimum = Math.min(minimum, cumulative);
+        drift = samples >= minSamples && statistic() > lambda;
+        return drift;
+    }
+
+    /** The test statistic {@code m_t - M_t}. */
+    public double statistic() {
+        return cumulative - minimum;
+    }
+
+    public boolean driftDetected() {
+        return drift;
+    }
+
+    public long samples() {
+        return samples;
+    }
+
+    public void reset() {
+        samples = 0;
+        mean = 0;
+        cumulative = 0;
+        minimum = 0;
+        drift = false;
+    }
+}
