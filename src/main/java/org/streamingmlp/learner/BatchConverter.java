@@ -42,9 +42,7 @@ final class BatchConverter {
                 throw new IllegalArgumentException("features[" + i + "] must have " + d + " values, got "
                         + (row == null ? "null" : row.length));
             }
-            for (int j = 0; j < d; j++) {
-                xb.set(i * d + j, row[j]);
-            }
+            xb.write(i * d, row);
         }
         return x;
     }

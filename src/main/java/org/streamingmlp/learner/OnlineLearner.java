@@ -38,7 +38,7 @@ public final class OnlineLearner {
         this.config = config;
         this.model = new Mlp(config.model(), config.dataType(), config.seed());
         this.loss = config.loss().create();
-        this.optimizer = new AdamW(config.optimizer(), model.parameters().size());
+        this.optimizer = new AdamW(config.optimizer(), model.parameters().size(), config.dataType());
         this.schedule = config.schedule().create(config.optimizer().learningRate());
         this.converter = new BatchConverter(config.model(), config.dataType());
     }
@@ -79,11 +79,13 @@ public final class OnlineLearner {
         }
         model.backward(gradOutput);
         Parameters p = model.parameters();
-        double norm = GradientClipping.clipGlobalNorm(p.gradients(), config.maxGradNorm());
+        double norm = GradientClipping.globalNorm(p.gradients());
         if (!Double.isFinite(norm)) {
             return skip(savedBuffers, value, norm, lr);
         }
-        optimizer.step(p.values(), p.gradients(), lr, p.weightLength());
+        // clipping is applied inside the update: g * coef, without rewriting the gradient buffer
+        double coef = GradientClipping.coefficient(norm, config.maxGradNorm());
+        optimizer.step(p.values(), p.gradients(), lr, p.weightLength(), coef);
         step++;
         return new StepResult(step, value, norm, lr, false);
     }
