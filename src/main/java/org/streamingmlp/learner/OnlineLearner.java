@@ -153,6 +153,26 @@ public final class OnlineLearner {
         return out;
     }
 
+    /** A deep copy of everything a checkpoint needs to resume training. */
+    public TrainingState trainingState() {
+        return new TrainingState(step, skipped, parameterValues(), bufferValues(), optimizer.state());
+    }
+
+    /** Resumes from a checkpoint taken with {@link #trainingState()} of a learner with the same configuration. */
+    public void restoreTrainingState(TrainingState state) {
+        Map<String, double[]> params = state.parameters();
+        if (!params.keySet().equals(model.parameters().slots().keySet())
+                || !state.buffers().keySet().equals(model.buffers().keySet())) {
+            throw new IllegalArgumentException("checkpoint parameters " + params.keySet()
+                    + " do not match the model's " + model.parameters().slots().keySet());
+        }
+        loadParameters(params);
+        state.buffers().forEach((name, v) -> model.buffers().get(name).setAll(v));
+        optimizer.restore(state.optimizer());
+        step = state.step();
+        skipped = state.skippedUpdates();
+    }
+
     /** The AdamW optimizer (its state is what a checkpoint saves). */
     public AdamW optimizer() {
         return optimizer;

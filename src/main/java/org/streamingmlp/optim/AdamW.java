@@ -85,6 +85,50 @@ public final class AdamW {
         return out;
     }
 
+    /** What a checkpoint saves: step count and both moments (as float64, flat, in the parameter layout). */
+    public record State(long step, double[] firstMoment, double[] secondMoment) {
+        public State {
+            if (step < 0 || firstMoment.length != secondMoment.length) {
+                throw new IllegalArgumentException("invalid AdamW state");
+            }
+            firstMoment = firstMoment.clone();
+            secondMoment = secondMoment.clone();
+        }
+
+        @Override
+        public double[] firstMoment() {
+            return firstMoment.clone();
+        }
+
+        @Override
+        public double[] secondMoment() {
+            return secondMoment.clone();
+        }
+    }
+
+    /** A copy of the optimizer state. */
+    public State state() {
+        return new State(t, firstMoment(), secondMoment());
+    }
+
+    /** Replaces the optimizer state (e.g. when resuming from a checkpoint). */
+    public void restore(State state) {
+        if (state.firstMoment.length != size) {
+            throw new IllegalArgumentException("AdamW state has " + size + " elements, checkpoint has "
+                    + state.firstMoment.length);
+        }
+        for (int i = 0; i < size; i++) {
+            if (float32) {
+                m32[i] = (float) state.firstMoment[i];
+                v32[i] = (float) state.secondMoment[i];
+            } else {
+                m64[i] = state.firstMoment[i];
+                v64[i] = state.secondMoment[i];
+            }
+        }
+        t = state.step();
+    }
+
     /** Forgets the moments and the step count. */
     public void reset() {
         java.util.Arrays.fill(m32, 0f);
