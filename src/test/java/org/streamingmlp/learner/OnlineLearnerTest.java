@@ -145,6 +145,43 @@ class OnlineLearnerTest {
     }
 
     @Test
+    void snapshotsPredictFromManyThreadsWhileTrainingContinues() throws Exception {
+        OnlineLearner learner = new OnlineLearner(config(LossKind.CROSS_ENTROPY, 2, Normalization.BATCH_NORM,
+                DataType.FLOAT));
+        Random r = new Random(9);
+        int[] labels = new int[32];
+        float[][] x = features(r, labels);
+        learner.learnMany(x, new Targets.Classes(labels));
+        ModelSnapshot snap = learner.snapshot(1);
+        float[][] expected = snap.predict(x);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                results.add(pool.submit(() -> {
+                    for (int k = 0; k < 50; k++) {
+                        float[][] p = snap.predict(x);
+                        for (int i = 0; i < p.length; i++) {
+                            if (!java.util.Arrays.equals(p[i], expected[i])) {
+                                return false;
+                            }
+                        }
+                    }
+                    return true;
+                }));
+            }
+            for (int s = 0; s < 50; s++) {
+                learner.learnMany(x, new Targets.Classes(labels));
+            }
+            for (java.util.concurrent.Future<Boolean> f : results) {
+                assertTrue(f.get(), "every prediction equals the snapshot's");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void sameSeedSameModel() {
         TrainingConfig c = config(LossKind.CROSS_ENTROPY, 2, Normalization.NONE, DataType.FLOAT);
         assertArrayEquals(new OnlineLearner(c).snapshot(0).parameters().get("fc2.weight"),
