@@ -54,28 +54,79 @@ public final class GradientClipping {
         return Math.sqrt(sumOfSquares(grads));
     }
 
+    private static final int CHUNK = 4096;
+
+    /**
+     * Sum of squares in float64, read in bulk chunks into a heap array (one memcpy each, no per-element call through
+     * the NIO buffer), with four independent accumulators so the additions pipeline.
+     */
     private static double sumOfSquares(NumericBuffer g) {
-        // four independent accumulators: the additions pipeline instead of waiting on each other
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
         int n = g.length();
+        double[] acc = new double[4];
+        if (g.isFloat32()) {
+            float[] chunk = new float[Math.min(CHUNK, n)];
+            for (int start = 0; start < n; start += CHUNK) {
+                int len = Math.min(CHUNK, n - start);
+                float[] c = len == chunk.length ? chunk : new float[len];
+                g.read(start, c);
+                accumulate(c, acc);
+            }
+        } else {
+            double[] chunk = new double[Math.min(CHUNK, n)];
+            for (int start = 0; start < n; start += CHUNK) {
+                int len = Math.min(CHUNK, n - start);
+                double[] c = len == chunk.length ? chunk : new double[len];
+                g.read(start, c);
+                accumulate(c, acc);
+            }
+        }
+        return (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    }
+
+    private static void accumulate(float[] c, double[] acc) {
+        double s0 = acc[0];
+        double s1 = acc[1];
+        double s2 = acc[2];
+        double s3 = acc[3];
         int i = 0;
-        for (; i + 3 < n; i += 4) {
-            double a = g.get(i);
-            double b = g.get(i + 1);
-            double c = g.get(i + 2);
-            double d = g.get(i + 3);
+        for (; i + 3 < c.length; i += 4) {
+            double a = c[i];
+            double b = c[i + 1];
+            double d = c[i + 2];
+            double e = c[i + 3];
             s0 += a * a;
             s1 += b * b;
-            s2 += c * c;
-            s3 += d * d;
+            s2 += d * d;
+            s3 += e * e;
         }
-        for (; i < n; i++) {
-            double a = g.get(i);
+        for (; i < c.length; i++) {
+            double a = c[i];
             s0 += a * a;
         }
-        return (s0 + s1) + (s2 + s3);
+        acc[0] = s0;
+        acc[1] = s1;
+        acc[2] = s2;
+        acc[3] = s3;
+    }
+
+    private static void accumulate(double[] c, double[] acc) {
+        double s0 = acc[0];
+        double s1 = acc[1];
+        double s2 = acc[2];
+        double s3 = acc[3];
+        int i = 0;
+        for (; i + 3 < c.length; i += 4) {
+            s0 += c[i] * c[i];
+            s1 += c[i + 1] * c[i + 1];
+            s2 += c[i + 2] * c[i + 2];
+            s3 += c[i + 3] * c[i + 3];
+        }
+        for (; i < c.length; i++) {
+            s0 += c[i] * c[i];
+        }
+        acc[0] = s0;
+        acc[1] = s1;
+        acc[2] = s2;
+        acc[3] = s3;
     }
 }
