@@ -182,6 +182,24 @@ class OnlineLearnerTest {
     }
 
     @Test
+    void variableBatchSizesAndBatchNormNeedsTwoExamples() {
+        OnlineLearner learner = new OnlineLearner(config(LossKind.CROSS_ENTROPY, 2, Normalization.LAYER_NORM,
+                DataType.FLOAT));
+        Random r = new Random(4);
+        for (int n = 1; n <= 40; n++) {
+            int[] labels = new int[n];
+            float[][] x = features(r, labels);
+            assertFalse(learner.learnMany(x, new Targets.Classes(labels)).skipped());
+        }
+        assertEquals(40, learner.step());
+        OnlineLearner bn = new OnlineLearner(config(LossKind.CROSS_ENTROPY, 2, Normalization.BATCH_NORM,
+                DataType.FLOAT));
+        assertThrows(IllegalArgumentException.class,
+                () -> bn.learnMany(new float[][] {{1, 2, 3, 4}}, new Targets.Classes(new int[] {1})));
+        assertEquals(1, bn.snapshot(0).predict(new float[][] {{1, 2, 3, 4}}).length, "eval works with one example");
+    }
+
+    @Test
     void sameSeedSameModel() {
         TrainingConfig c = config(LossKind.CROSS_ENTROPY, 2, Normalization.NONE, DataType.FLOAT);
         assertArrayEquals(new OnlineLearner(c).snapshot(0).parameters().get("fc2.weight"),
