@@ -57,7 +57,12 @@ public final class OnlineLearner {
         return skipped;
     }
 
-    /** One optimizer step on a mini-batch (training mode: dropout on, batch statistics). */
+    /**
+     * One optimizer step on a mini-batch (training mode: dropout on, batch statistics). Malformed input (wrong
+     * row length, class out of range, wrong kind of targets, fewer than 2 examples with BATCH_NORM) throws
+     * IllegalArgumentException and changes nothing; non-finite values are not rejected here but make the step
+     * skipped.
+     */
     public StepResult learnMany(float[][] features, Targets targets) {
         INDArray x = converter.features(features);
         INDArray t = converter.targets(targets, config.loss(), features.length);
@@ -70,6 +75,15 @@ public final class OnlineLearner {
      */
     public StepResult learnBatch(INDArray features, INDArray target) {
         Map<String, double[]> savedBuffers = saveBuffers();
+        try {
+            return trainStep(features, target, savedBuffers);
+        } catch (RuntimeException e) {
+            restoreBuffers(savedBuffers); // a rejected batch leaves no trace in the running statistics
+            throw e;
+        }
+    }
+
+    private StepResult trainStep(INDArray features, INDArray target, Map<String, double[]> savedBuffers) {
         INDArray output = model.forward(features, true);
         INDArray gradOutput = converter.work("g", output.rows(), output.columns());
         double value = loss.compute(output, target, gradOutput);
