@@ -200,6 +200,31 @@ class OnlineLearnerTest {
     }
 
     @Test
+    void snapshotRebuiltFromItsPartsPredictsTheSame() {
+        TrainingConfig c = config(LossKind.CROSS_ENTROPY, 2, Normalization.BATCH_NORM, DataType.FLOAT);
+        OnlineLearner learner = new OnlineLearner(c);
+        Random r = new Random(6);
+        int[] labels = new int[16];
+        float[][] x = features(r, labels);
+        for (int s = 0; s < 5; s++) {
+            learner.learnMany(x, new Targets.Classes(labels));
+        }
+        ModelSnapshot original = learner.snapshot(3);
+        ModelSnapshot rebuilt = ModelSnapshot.of(3, original.step(), c, original.parameters(), original.buffers());
+        assertEquals(5, rebuilt.step());
+        float[][] a = original.predict(x);
+        float[][] b = rebuilt.predict(x);
+        for (int i = 0; i < a.length; i++) {
+            assertArrayEquals(a[i], b[i]);
+        }
+        Map<String, float[]> missing = new java.util.LinkedHashMap<>(original.parameters());
+        missing.remove("fc1.bias");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ModelSnapshot.of(3, 5, c, missing, original.buffers()));
+        assertTrue(e.getMessage().contains("do not match"), e.getMessage());
+    }
+
+    @Test
     void sameSeedSameModel() {
         TrainingConfig c = config(LossKind.CROSS_ENTROPY, 2, Normalization.NONE, DataType.FLOAT);
         assertArrayEquals(new OnlineLearner(c).snapshot(0).parameters().get("fc2.weight"),
