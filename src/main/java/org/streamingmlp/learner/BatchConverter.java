@@ -1,13 +1,11 @@
 package org.streamingmlp.learner;
 
-import java.util.HashMap;
-import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.streamingmlp.nn.LossKind;
 import org.streamingmlp.nn.MlpConfig;
 import org.streamingmlp.nn.NumericBuffer;
+import org.streamingmlp.nn.ScratchArrays;
 
 /**
  * Validates Java arrays at the learner's boundary and copies them into reusable ND4J arrays of the model's type.
@@ -15,16 +13,15 @@ import org.streamingmlp.nn.NumericBuffer;
  */
 final class BatchConverter {
     private final MlpConfig model;
-    private final DataType dataType;
-    private final Map<String, INDArray> cache = new HashMap<>();
+    private final ScratchArrays cache;
 
     BatchConverter(MlpConfig model, DataType dataType) {
         this.model = model;
-        this.dataType = dataType;
+        this.cache = new ScratchArrays(dataType);
     }
 
     private INDArray array(String role, long rows, long cols) {
-        return cache.computeIfAbsent(role + rows + 'x' + cols, k -> Nd4j.create(dataType, rows, cols));
+        return cache.get(role, rows, cols);
     }
 
     /** {@code [N, inputSize]} from rows of features; N >= 1, every row of length inputSize. */
@@ -42,9 +39,7 @@ final class BatchConverter {
                 throw new IllegalArgumentException("features[" + i + "] must have " + d + " values, got "
                         + (row == null ? "null" : row.length));
             }
-            for (int j = 0; j < d; j++) {
-                xb.set(i * d + j, row[j]);
-            }
+            xb.write(i * d, row);
         }
         return x;
     }

@@ -31,6 +31,40 @@ public final class ModelSnapshot {
         this.converter = new BatchConverter(config.model(), config.dataType());
     }
 
+    /**
+     * Rebuilds a snapshot from its parts, e.g. one received from the model topic or read from a checkpoint:
+     * {@code parameters} must hold exactly the model's parameter names with the right lengths (row-major), and
+     * {@code buffers} exactly its running-statistics names (empty without BATCH_NORM).
+     */
+    public static ModelSnapshot of(long version, long step, TrainingConfig config, Map<String, float[]> parameters,
+                                   Map<String, double[]> buffers) {
+        if (config == null || parameters == null || buffers == null) {
+            throw new IllegalArgumentException("config, parameters and buffers must not be null");
+        }
+        if (step < 0) {
+            throw new IllegalArgumentException("step must be >= 0, got " + step);
+        }
+        Mlp model = new Mlp(config.model(), config.dataType(), config.seed());
+        if (!parameters.keySet().equals(model.parameters().slots().keySet())) {
+            throw new IllegalArgumentException("snapshot parameters " + parameters.keySet()
+                    + " do not match the model's " + model.parameters().slots().keySet());
+        }
+        if (!buffers.keySet().equals(model.buffers().keySet())) {
+            throw new IllegalArgumentException("snapshot buffers " + buffers.keySet()
+                    + " do not match the model's " + model.buffers().keySet());
+        }
+        parameters.forEach((name, values) -> {
+            NumericBuffer target = model.parameters().values(name);
+            if (values.length != target.length()) {
+                throw new IllegalArgumentException(name + " must have " + target.length() + " values, got "
+                        + values.length);
+            }
+            target.write(0, values);
+        });
+        buffers.forEach((name, values) -> model.buffers().get(name).setAll(values));
+        return new ModelSnapshot(version, step, config, model);
+    }
+
     public long version() {
         return version;
     }

@@ -40,7 +40,7 @@ public final class OnlineLearner {
         this.config = config;
         this.model = new Mlp(config.model(), config.dataType(), config.seed());
         this.loss = config.loss().create();
-        this.optimizer = new AdamW(config.optimizer(), model.parameters().size());
+        this.optimizer = new AdamW(config.optimizer(), model.parameters().size(), config.dataType());
         this.schedule = config.schedule().create(config.optimizer().learningRate());
         this.converter = new BatchConverter(config.model(), config.dataType());
     }
@@ -59,7 +59,12 @@ public final class OnlineLearner {
         return skipped;
     }
 
-    /** One optimizer step on a mini-batch (training mode: dropout on, batch statistics). */
+    /**
+     * One optimizer step on a mini-batch (training mode: dropout on, batch statistics). Malformed input (wrong
+     * row length, class out of range, wrong kind of targets, fewer than 2 examples with BATCH_NORM) throws
+     * IllegalArgumentException and changes nothing; non-finite values are not rejected here but make the step
+     * skipped.
+     */
     public StepResult learnMany(float[][] features, Targets targets) {
         INDArray x = converter.features(features);
         INDArray t = converter.targets(targets, config.loss(), features.length);
@@ -72,6 +77,15 @@ public final class OnlineLearner {
      */
     public StepResult learnBatch(INDArray features, INDArray target) {
         Map<String, double[]> savedBuffers = saveBuffers();
+        try {
+            return trainStep(features, target, savedBuffers);
+        } catch (RuntimeException e) {
+            restoreBuffers(savedBuffers); // a rejected batch leaves no trace in the running statistics
+            throw e;
+        }
+    }
+
+    private StepResult trainStep(INDArray features, INDArray target, Map<String, double[]> savedBuffers) {
         INDArray output = model.forward(features, true);
         INDArray gradOutput = converter.work("g", output.rows(), output.columns());
         double value = loss.compute(output, target, gradOutput);
@@ -81,11 +95,13 @@ public final class OnlineLearner {
         }
         model.backward(gradOutput);
         Parameters p = model.parameters();
-        double norm = GradientClipping.clipGlobalNorm(p.gradients(), config.maxGradNorm());
+        double norm = GradientClipping.globalNorm(p.gradients());
         if (!Double.isFinite(norm)) {
             return skip(savedBuffers, value, norm, lr);
         }
-        optimizer.step(p.values(), p.gradients(), lr, p.weightLength());
+        // clipping is applied inside the update: g * coef, without rewriting the gradient buffer
+        double coef = GradientClipping.coefficient(norm, config.maxGradNorm());
+        optimizer.step(p.values(), p.gradients(), lr, p.weightLength(), coef);
         step++;
         return new StepResult(step, value, norm, lr, false);
     }
@@ -159,6 +175,26 @@ public final class OnlineLearner {
         Map<String, double[]> out = new LinkedHashMap<>();
         model.buffers().forEach((name, b) -> out.put(name, b.toDoubleArray()));
         return out;
+    }
+
+    /** A deep copy of everything a checkpoint needs to resume training. */
+    public TrainingState trainingState() {
+        return new TrainingState(step, skipped, parameterValues(), bufferValues(), optimizer.state());
+    }
+
+    /** Resumes from a checkpoint taken with {@link #trainingState()} of a learner with the same configuration. */
+    public void restoreTrainingState(TrainingState state) {
+        Map<String, double[]> params = state.parameters();
+        if (!params.keySet().equals(model.parameters().slots().keySet())
+                || !state.buffers().keySet().equals(model.buffers().keySet())) {
+            throw new IllegalArgumentException("checkpoint parameters " + params.keySet()
+                    + " do not match the model's " + model.parameters().slots().keySet());
+        }
+        loadParameters(params);
+        state.buffers().forEach((name, v) -> model.buffers().get(name).setAll(v));
+        optimizer.restore(state.optimizer());
+        step = state.step();
+        skipped = state.skippedUpdates();
     }
 
     /** The AdamW optimizer (its state is what a checkpoint saves). */

@@ -36,7 +36,7 @@ public final class FocalLoss implements Loss {
             double q = 1.0 - p;
             total += -Math.pow(q, gamma) * logp;
             if (g != null) {
-                double dl = -Math.pow(q, gamma) + (gamma == 0.0 ? 0.0 : gamma * Math.pow(q, gamma - 1.0) * p * logp);
+                double dl = -Math.pow(q, gamma) + (gamma == 0.0 || logp == 0.0 ? 0.0 : gamma * Math.pow(q, gamma - 1.0) * p * logp);
                 for (int j = 0; j < c; j++) {
                     double s = Math.exp(z.get(base + j) - lse);
                     g.set(base + j, dl * ((j == k ? 1.0 : 0.0) - s) / n);

@@ -24,6 +24,21 @@ public abstract sealed class NumericBuffer permits NumericBuffer.Float64, Numeri
     /** A view of {@code length} elements starting at {@code offset}. */
     public abstract NumericBuffer window(int offset, int length);
 
+    /** Bulk-copies {@code dst.length} elements starting at {@code offset} into {@code dst}. */
+    public abstract void read(int offset, float[] dst);
+
+    /** Bulk-copies {@code dst.length} elements starting at {@code offset} into {@code dst}. */
+    public abstract void read(int offset, double[] dst);
+
+    /** Bulk-writes {@code src} starting at element {@code offset}. */
+    public abstract void write(int offset, float[] src);
+
+    /** Bulk-writes {@code src} starting at element {@code offset}. */
+    public abstract void write(int offset, double[] src);
+
+    /** True when the elements are stored as float32. */
+    public abstract boolean isFloat32();
+
     /** Views the whole array, which must be row-major, contiguous and start at offset 0 of its buffer. */
     public static NumericBuffer of(INDArray array) {
         if (array.offset() != 0 || array.ordering() != 'c' || array.isView()) {
@@ -100,6 +115,23 @@ public abstract sealed class NumericBuffer permits NumericBuffer.Float64, Numeri
         @Override public double get(int i) { return data.get(i); }
         @Override public void set(int i, double value) { data.put(i, value); }
         @Override public NumericBuffer window(int offset, int length) { return new Float64(data.slice(offset, length)); }
+        @Override public void read(int offset, double[] dst) { data.get(offset, dst); }
+        @Override public void write(int offset, double[] src) { data.put(offset, src); }
+        @Override public boolean isFloat32() { return false; }
+
+        @Override
+        public void read(int offset, float[] dst) {
+            for (int i = 0; i < dst.length; i++) {
+                dst[i] = (float) data.get(offset + i);
+            }
+        }
+
+        @Override
+        public void write(int offset, float[] src) {
+            for (int i = 0; i < src.length; i++) {
+                data.put(offset + i, src[i]);
+            }
+        }
     }
 
     /** float32 storage. */
@@ -114,5 +146,22 @@ public abstract sealed class NumericBuffer permits NumericBuffer.Float64, Numeri
         @Override public double get(int i) { return data.get(i); }
         @Override public void set(int i, double value) { data.put(i, (float) value); }
         @Override public NumericBuffer window(int offset, int length) { return new Float32(data.slice(offset, length)); }
+        @Override public void read(int offset, float[] dst) { data.get(offset, dst); }
+        @Override public void write(int offset, float[] src) { data.put(offset, src); }
+        @Override public boolean isFloat32() { return true; }
+
+        @Override
+        public void read(int offset, double[] dst) {
+            for (int i = 0; i < dst.length; i++) {
+                dst[i] = data.get(offset + i);
+            }
+        }
+
+        @Override
+        public void write(int offset, double[] src) {
+            for (int i = 0; i < src.length; i++) {
+                data.put(offset + i, (float) src[i]);
+            }
+        }
     }
 }

@@ -1,22 +1,33 @@
 package org.streamingmlp.nn;
 
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Per-layer cache of work arrays keyed by role and shape, so a steady batch size allocates nothing per step. */
-final class ScratchArrays {
-    private final DataType dataType;
-    private final Map<String, INDArray> arrays = new HashMap<>();
+/**
+ * Per-owner cache of work arrays keyed by role and shape, so a steady batch size allocates nothing per step. Only the
+ * {@value #MAX_ENTRIES} most recently used shapes are kept, so a stream of ever-changing micro-batch sizes cannot
+ * pile up off-heap memory (evicted arrays are freed by ND4J once unreachable).
+ */
+public final class ScratchArrays {
+    static final int MAX_ENTRIES = 24;
 
-    ScratchArrays(DataType dataType) {
+    private final DataType dataType;
+    private final Map<String, INDArray> arrays = new LinkedHashMap<>(32, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, INDArray> eldest) {
+            return size() > MAX_ENTRIES;
+        }
+    };
+
+    public ScratchArrays(DataType dataType) {
         this.dataType = dataType;
     }
 
     /** A {@code [rows, cols]} array for {@code role}; contents are whatever the previous user left. */
-    INDArray get(String role, long rows, long cols) {
+    public INDArray get(String role, long rows, long cols) {
         return arrays.computeIfAbsent(role + ':' + rows + 'x' + cols, k -> Nd4j.create(dataType, rows, cols));
     }
 }

@@ -1,10 +1,12 @@
 package org.streamingmlp.optim;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.streamingmlp.nn.NumericBuffer;
 
 /**
- * AdamW (Loshchilov and Hutter 2019), exactly as {@code torch.optim.AdamW} (amsgrad off). With state
- * {@code m = v = 0, t = 0}, each step with gradient {@code g} and current learning rate {@code lr}:
+ * AdamW (Loshchilov and Hutter, "Decoupled Weight Decay Regularization", ICLR 2019), exactly as
+ * {@code torch.optim.AdamW} (amsgrad off). With state {@code m = v = 0, t = 0}, each step with gradient {@code g}
+ * (optionally pre-multiplied by a clipping coefficient) and current learning rate {@code lr}:
  * <pre>
  *   t += 1
  *   p = p * (1 - lr*wd)                       (decoupled decay; only the first {@code decayedLength} elements
@@ -12,21 +14,48 @@ import org.streamingmlp.nn.NumericBuffer;
  *   m = b1*m + (1-b1)*g ;  v = b2*v + (1-b2)*g^2
  *   p = p - (lr/(1 - b1^t)) * m / (sqrt(v)/sqrt(1 - b2^t) + eps)
  * </pre>
- * {@code eps} is added after dividing {@code sqrt(v)} by {@code sqrt(1 - b2^t)}. The moments are kept in float64
- * whatever the parameter type. One plain loop over the flat buffers.
+ * {@code eps} is added after dividing {@code sqrt(v)} by {@code sqrt(1 - b2^t)}.
+ *
+ * <p>Speed: the flat parameter and gradient buffers are bulk-copied to heap arrays, updated by one plain loop that
+ * the JIT can vectorise, and bulk-copied back; the moments are kept in the model's precision (float32 or float64),
+ * like PyTorch.
  *
  * <p>Lifecycle: construct (state zero), {@link #step} once per optimizer step, {@link #reset} to forget.
  */
 public final class AdamW {
     private final AdamWConfig config;
-    private final double[] m;
-    private final double[] v;
+    private final int size;
+    private final boolean float32;
+    private final float[] m32;
+    private final float[] v32;
+    private final float[] p32;
+    private final float[] g32;
+    private final double[] m64;
+    private final double[] v64;
+    private final double[] p64;
+    private final double[] g64;
     private long t;
 
+    /** State in float64. */
     public AdamW(AdamWConfig config, int size) {
+        this(config, size, DataType.DOUBLE);
+    }
+
+    /** State in the given precision (FLOAT or DOUBLE). */
+    public AdamW(AdamWConfig config, int size, DataType stateType) {
         this.config = config;
-        this.m = new double[size];
-        this.v = new double[size];
+        this.size = size;
+        this.float32 = stateType == DataType.FLOAT;
+        int n32 = float32 ? size : 0;
+        int n64 = float32 ? 0 : size;
+        this.m32 = new float[n32];
+        this.v32 = new float[n32];
+        this.p32 = new float[n32];
+        this.g32 = new float[n32];
+        this.m64 = new double[n64];
+        this.v64 = new double[n64];
+        this.p64 = new double[n64];
+        this.g64 = new double[n64];
     }
 
     public AdamWConfig config() {
@@ -38,48 +67,145 @@ public final class AdamW {
         return t;
     }
 
-    /** First moment (a copy). */
+    /** First moment (a copy, as float64). */
     public double[] firstMoment() {
-        return m.clone();
+        return float32 ? widen(m32) : m64.clone();
     }
 
-    /** Second moment (a copy). */
+    /** Second moment (a copy, as float64). */
     public double[] secondMoment() {
-        return v.clone();
+        return float32 ? widen(v32) : v64.clone();
+    }
+
+    private static double[] widen(float[] a) {
+        double[] out = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = a[i];
+        }
+        return out;
+    }
+
+    /** What a checkpoint saves: step count and both moments (as float64, flat, in the parameter layout). */
+    public record State(long step, double[] firstMoment, double[] secondMoment) {
+        public State {
+            if (step < 0 || firstMoment.length != secondMoment.length) {
+                throw new IllegalArgumentException("invalid AdamW state");
+            }
+            firstMoment = firstMoment.clone();
+            secondMoment = secondMoment.clone();
+        }
+
+        @Override
+        public double[] firstMoment() {
+            return firstMoment.clone();
+        }
+
+        @Override
+        public double[] secondMoment() {
+            return secondMoment.clone();
+        }
+    }
+
+    /** A copy of the optimizer state. */
+    public State state() {
+        return new State(t, firstMoment(), secondMoment());
+    }
+
+    /** Replaces the optimizer state (e.g. when resuming from a checkpoint). */
+    public void restore(State state) {
+        if (state.firstMoment.length != size) {
+            throw new IllegalArgumentException("AdamW state has " + size + " elements, checkpoint has "
+                    + state.firstMoment.length);
+        }
+        for (int i = 0; i < size; i++) {
+            if (float32) {
+                m32[i] = (float) state.firstMoment[i];
+                v32[i] = (float) state.secondMoment[i];
+            } else {
+                m64[i] = state.firstMoment[i];
+                v64[i] = state.secondMoment[i];
+            }
+        }
+        t = state.step();
     }
 
     /** Forgets the moments and the step count. */
     public void reset() {
-        java.util.Arrays.fill(m, 0.0);
-        java.util.Arrays.fill(v, 0.0);
+        java.util.Arrays.fill(m32, 0f);
+        java.util.Arrays.fill(v32, 0f);
+        java.util.Arrays.fill(m64, 0.0);
+        java.util.Arrays.fill(v64, 0.0);
         t = 0;
     }
 
     /** One update of {@code params} using {@code grads}; elements {@code [0, decayedLength)} get weight decay. */
     public void step(NumericBuffer params, NumericBuffer grads, double lr, int decayedLength) {
-        int n = m.length;
-        if (params.length() != n || grads.length() != n) {
-            throw new IllegalArgumentException("AdamW state has " + n + " elements, got " + params.length());
+        step(params, grads, lr, decayedLength, 1.0);
+    }
+
+    /**
+     * One update using {@code gradScale * grads} as the gradient (the global-norm clipping coefficient, so the
+     * gradient buffer need not be rewritten); {@code grads} itself is not modified.
+     */
+    public void step(NumericBuffer params, NumericBuffer grads, double lr, int decayedLength, double gradScale) {
+        if (params.length() != size || grads.length() != size) {
+            throw new IllegalArgumentException("AdamW state has " + size + " elements, got " + params.length());
         }
         t++;
+        double decay = 1.0 - lr * config.weightDecay();
+        int decayEnd = config.decayBiasesAndNorms() ? size : Math.min(decayedLength, size);
+        double stepSize = lr / (1.0 - Math.pow(config.beta1(), t));
+        double sqrtBc2 = Math.sqrt(1.0 - Math.pow(config.beta2(), t));
+        if (float32) {
+            params.read(0, p32);
+            grads.read(0, g32);
+            update32(0, decayEnd, (float) decay, (float) gradScale, (float) stepSize, (float) sqrtBc2);
+            update32(decayEnd, size, 1f, (float) gradScale, (float) stepSize, (float) sqrtBc2);
+            params.write(0, p32);
+        } else {
+            params.read(0, p64);
+            grads.read(0, g64);
+            update64(0, decayEnd, decay, gradScale, stepSize, sqrtBc2);
+            update64(decayEnd, size, 1.0, gradScale, stepSize, sqrtBc2);
+            params.write(0, p64);
+        }
+    }
+
+    private void update32(int from, int to, float decay, float scale, float stepSize, float sqrtBc2) {
+        float b1 = (float) config.beta1();
+        float b2 = (float) config.beta2();
+        float c1 = (float) (1.0 - config.beta1());
+        float c2 = (float) (1.0 - config.beta2());
+        float eps = (float) config.eps();
+        float[] p = p32;
+        float[] g = g32;
+        float[] m = m32;
+        float[] v = v32;
+        for (int i = from; i < to; i++) {
+            float gi = g[i] * scale;
+            float mi = b1 * m[i] + c1 * gi;
+            float vi = b2 * v[i] + c2 * gi * gi;
+            m[i] = mi;
+            v[i] = vi;
+            p[i] = p[i] * decay - stepSize * mi / ((float) Math.sqrt(vi) / sqrtBc2 + eps);
+        }
+    }
+
+    private void update64(int from, int to, double decay, double scale, double stepSize, double sqrtBc2) {
         double b1 = config.beta1();
         double b2 = config.beta2();
         double eps = config.eps();
-        double decay = 1.0 - lr * config.weightDecay();
-        int decayEnd = config.decayBiasesAndNorms() ? n : decayedLength;
-        double stepSize = lr / (1.0 - Math.pow(b1, t));
-        double sqrtBc2 = Math.sqrt(1.0 - Math.pow(b2, t));
-        for (int i = 0; i < n; i++) {
-            double p = params.get(i);
-            if (i < decayEnd) {
-                p *= decay;
-            }
-            double g = grads.get(i);
-            double mi = b1 * m[i] + (1.0 - b1) * g;
-            double vi = b2 * v[i] + (1.0 - b2) * g * g;
+        double[] p = p64;
+        double[] g = g64;
+        double[] m = m64;
+        double[] v = v64;
+        for (int i = from; i < to; i++) {
+            double gi = g[i] * scale;
+            double mi = b1 * m[i] + (1.0 - b1) * gi;
+            double vi = b2 * v[i] + (1.0 - b2) * gi * gi;
             m[i] = mi;
             v[i] = vi;
-            params.set(i, p - stepSize * mi / (Math.sqrt(vi) / sqrtBc2 + eps));
+            p[i] = p[i] * decay - stepSize * mi / (Math.sqrt(vi) / sqrtBc2 + eps);
         }
     }
 }

@@ -145,6 +145,86 @@ class OnlineLearnerTest {
     }
 
     @Test
+    void snapshotsPredictFromManyThreadsWhileTrainingContinues() throws Exception {
+        OnlineLearner learner = new OnlineLearner(config(LossKind.CROSS_ENTROPY, 2, Normalization.BATCH_NORM,
+                DataType.FLOAT));
+        Random r = new Random(9);
+        int[] labels = new int[32];
+        float[][] x = features(r, labels);
+        learner.learnMany(x, new Targets.Classes(labels));
+        ModelSnapshot snap = learner.snapshot(1);
+        float[][] expected = snap.predict(x);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                results.add(pool.submit(() -> {
+                    for (int k = 0; k < 50; k++) {
+                        float[][] p = snap.predict(x);
+                        for (int i = 0; i < p.length; i++) {
+                            if (!java.util.Arrays.equals(p[i], expected[i])) {
+                                return false;
+                            }
+                        }
+                    }
+                    return true;
+                }));
+            }
+            for (int s = 0; s < 50; s++) {
+                learner.learnMany(x, new Targets.Classes(labels));
+            }
+            for (java.util.concurrent.Future<Boolean> f : results) {
+                assertTrue(f.get(), "every prediction equals the snapshot's");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void variableBatchSizesAndBatchNormNeedsTwoExamples() {
+        OnlineLearner learner = new OnlineLearner(config(LossKind.CROSS_ENTROPY, 2, Normalization.LAYER_NORM,
+                DataType.FLOAT));
+        Random r = new Random(4);
+        for (int n = 1; n <= 40; n++) {
+            int[] labels = new int[n];
+            float[][] x = features(r, labels);
+            assertFalse(learner.learnMany(x, new Targets.Classes(labels)).skipped());
+        }
+        assertEquals(40, learner.step());
+        OnlineLearner bn = new OnlineLearner(config(LossKind.CROSS_ENTROPY, 2, Normalization.BATCH_NORM,
+                DataType.FLOAT));
+        assertThrows(IllegalArgumentException.class,
+                () -> bn.learnMany(new float[][] {{1, 2, 3, 4}}, new Targets.Classes(new int[] {1})));
+        assertEquals(1, bn.snapshot(0).predict(new float[][] {{1, 2, 3, 4}}).length, "eval works with one example");
+    }
+
+    @Test
+    void snapshotRebuiltFromItsPartsPredictsTheSame() {
+        TrainingConfig c = config(LossKind.CROSS_ENTROPY, 2, Normalization.BATCH_NORM, DataType.FLOAT);
+        OnlineLearner learner = new OnlineLearner(c);
+        Random r = new Random(6);
+        int[] labels = new int[16];
+        float[][] x = features(r, labels);
+        for (int s = 0; s < 5; s++) {
+            learner.learnMany(x, new Targets.Classes(labels));
+        }
+        ModelSnapshot original = learner.snapshot(3);
+        ModelSnapshot rebuilt = ModelSnapshot.of(3, original.step(), c, original.parameters(), original.buffers());
+        assertEquals(5, rebuilt.step());
+        float[][] a = original.predict(x);
+        float[][] b = rebuilt.predict(x);
+        for (int i = 0; i < a.length; i++) {
+            assertArrayEquals(a[i], b[i]);
+        }
+        Map<String, float[]> missing = new java.util.LinkedHashMap<>(original.parameters());
+        missing.remove("fc1.bias");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ModelSnapshot.of(3, 5, c, missing, original.buffers()));
+        assertTrue(e.getMessage().contains("do not match"), e.getMessage());
+    }
+
+    @Test
     void sameSeedSameModel() {
         TrainingConfig c = config(LossKind.CROSS_ENTROPY, 2, Normalization.NONE, DataType.FLOAT);
         assertArrayEquals(new OnlineLearner(c).snapshot(0).parameters().get("fc2.weight"),

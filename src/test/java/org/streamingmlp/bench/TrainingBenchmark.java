@@ -1,0 +1,169 @@
+package org.streamingmlp.bench;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.zip.GZIPInputStream;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.streamingmlp.learner.ModelSnapshot;
+import org.streamingmlp.learner.OnlineLearner;
+import org.streamingmlp.learner.Targets;
+import org.streamingmlp.learner.TrainingConfig;
+import org.streamingmlp.nn.Activation;
+import org.streamingmlp.nn.LossKind;
+import org.streamingmlp.nn.MlpConfig;
+import org.streamingmlp.nn.Normalization;
+import org.streamingmlp.optim.AdamWConfig;
+import org.streamingmlp.optim.ScheduleConfig;
+
+/**
+ * Training throughput on Fashion-MNIST: MLP 784-256-256-10 (ReLU, dropout 0.2), AdamW (lr 1e-3, wd 0.01), clipping at
+ * 1.0, cosine schedule over the whole run, float32, through the public {@link OnlineLearner#learnMany} API.
+ * Prints examples/s per epoch and the median, and the test accuracy after the first epoch.
+ *
+ * <pre>
+ *   ./mvnw -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
+ *   OPENBLAS_CORETYPE=SKYLAKEX OMP_NUM_THREADS=1 java -cp target/test-classes:target/classes:$(cat target/cp.txt) \
+ *       org.streamingmlp.bench.TrainingBenchmark [dataDir=/usr/share/datasets/fashion-mnist] [batches=64,256] [epochs=3]
+ * </pre>
+ * Pixels are scaled to [0, 1].
+ */
+public final class TrainingBenchmark {
+
+    record Dataset(float[][] images, int[] labels) {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path dir = Paths.get(args.length > 0 ? args[0] : "/usr/share/datasets/fashion-mnist");
+        int[] batchSizes = Arrays.stream((args.length > 1 ? args[1] : "64,256").split(","))
+                .mapToInt(Integer::parseInt).toArray();
+        int epochs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        Dataset train = load(dir, "train");
+        Dataset test = load(dir, "t10k");
+        System.out.printf("train %d, test %d examples%n", train.labels().length, test.labels().length);
+        for (int batch : batchSizes) {
+            run(train, test, batch, epochs);
+        }
+    }
+
+    static void run(Dataset train, Dataset test, int batch, int epochs) {
+        int n = train.labels().length;
+        int stepsPerEpoch = n / batch;
+        MlpConfig model = new MlpConfig(784, List.of(256, 256), 10, Activation.RELU, 0.01, 0.2, Normalization.NONE);
+        TrainingConfig config = new TrainingConfig(model, LossKind.CROSS_ENTROPY, AdamWConfig.defaults(),
+                new ScheduleConfig(0, (long) stepsPerEpoch * epochs, 0.0, false), 1.0, 42L, DataType.FLOAT);
+        OnlineLearner learner = new OnlineLearner(config);
+        Random random = new Random(1);
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        float[][][] xs = new float[stepsPerEpoch][][];
+        int[][] ys = new int[stepsPerEpoch][];
+        List<Double> rates = new ArrayList<>();
+        for (int epoch = 0; epoch < epochs; epoch++) {
+            shuffle(order, random);
+            for (int s = 0; s < stepsPerEpoch; s++) {
+                xs[s] = new float[batch][];
+                ys[s] = new int[batch];
+                for (int i = 0; i < batch; i++) {
+                    int k = order[s * batch + i];
+                    xs[s][i] = train.images()[k];
+                    ys[s][i] = train.labels()[k];
+                }
+            }
+            long t0 = System.nanoTime();
+            double lossSum = 0;
+            for (int s = 0; s < stepsPerEpoch; s++) {
+                lossSum += learner.learnMany(xs[s], new Targets.Classes(ys[s])).loss();
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            double rate = stepsPerEpoch * (double) batch / seconds;
+            rates.add(rate);
+            String accuracy = "";
+            if (epoch == 0) {
+                accuracy = String.format(", test accuracy %.4f", accuracy(learner.snapshot(1), test));
+            }
+            System.out.printf("batch %d epoch %d: %.0f examples/s (%.2f s), mean train loss %.4f%s%n", batch, epoch + 1,
+                    rate, seconds, lossSum / stepsPerEpoch, accuracy);
+        }
+        List<Double> sorted = new ArrayList<>(rates);
+        sorted.sort(Double::compare);
+        System.out.printf("batch %d: median %.0f examples/s over %d epochs, skipped updates %d%n", batch,
+                sorted.get(sorted.size() / 2), epochs, learner.skippedUpdates());
+    }
+
+    static double accuracy(ModelSnapshot snapshot, Dataset test) {
+        int correct = 0;
+        int n = test.labels().length;
+        for (int start = 0; start < n; start += 1000) {
+            int end = Math.min(n, start + 1000);
+            float[][] p = snapshot.predict(Arrays.copyOfRange(test.images(), start, end));
+            for (int i = 0; i < p.length; i++) {
+                int best = 0;
+                for (int j = 1; j < p[i].length; j++) {
+                    if (p[i][j] > p[i][best]) {
+                        best = j;
+                    }
+                }
+                correct += best == test.labels()[start + i] ? 1 : 0;
+            }
+        }
+        return correct / (double) n;
+    }
+
+    private static void shuffle(int[] a, Random random) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+
+    static Dataset load(Path dir, String prefix) throws IOException {
+        float[][] images;
+        int[] labels;
+        try (DataInputStream in = open(dir.resolve(prefix + "-images-idx3-ubyte"))) {
+            if (in.readInt() != 0x803) {
+                throw new IOException("not an IDX image file");
+            }
+            int count = in.readInt();
+            int rows = in.readInt();
+            int cols = in.readInt();
+            images = new float[count][rows * cols];
+            byte[] pixels = new byte[rows * cols];
+            for (int i = 0; i < count; i++) {
+                in.readFully(pixels);
+                for (int j = 0; j < pixels.length; j++) {
+                    images[i][j] = (pixels[j] & 0xff) / 255f;
+                }
+            }
+        }
+        try (DataInputStream in = open(dir.resolve(prefix + "-labels-idx1-ubyte"))) {
+            if (in.readInt() != 0x801) {
+                throw new IOException("not an IDX label file");
+            }
+            int count = in.readInt();
+            labels = new int[count];
+            for (int i = 0; i < count; i++) {
+                labels[i] = in.readUnsignedByte();
+            }
+        }
+        return new Dataset(images, labels);
+    }
+
+    private static DataInputStream open(Path withoutGz) throws IOException {
+        Path gz = Paths.get(withoutGz + ".gz");
+        InputStream raw = Files.exists(withoutGz) ? Files.newInputStream(withoutGz)
+                : new GZIPInputStream(Files.newInputStream(gz), 1 << 16);
+        return new DataInputStream(new java.io.BufferedInputStream(raw, 1 << 16));
+    }
+}
