@@ -226,7 +226,7 @@ public interface ServiceConfig {
 
     interface Records {
         /** Larger record values are rejected (reason OVERSIZED) before they are parsed. */
-        @WithDefault("1048576")
+        @WithDefault("262144")
         int maxBytes();
     }
 

@@ -115,64 +115,100 @@ class WalkingSkeletonIT {
         }
     }
 
+    /** Kinds of bad record, each with the reason the service must give. */
+    private static final String[][] BAD_KINDS = {
+            {"{not json", "undecodable"},
+            {"[1,2,3,4]", "undecodable"},
+            {"", "undecodable"},
+            {"{\"id\":\"x\",\"label\":1}", "missing-features"},
+            {"{\"features\":\"1,2,3,4\",\"label\":1}", "missing-features"},
+            {"{\"features\":[1,2,3],\"label\":1}", "wrong-feature-count"},
+            {"{\"features\":[1,2,3,4,5],\"label\":1}", "wrong-feature-count"},
+            {"{\"features\":[1,\"a\",3,4],\"label\":1}", "non-numeric-feature"},
+            {"{\"features\":[1,null,3,4],\"label\":1}", "non-numeric-feature"},
+            {"{\"features\":[1,1e999,3,4],\"label\":1}", "non-finite-feature"},
+            {"{\"features\":[1,2,-4e38,4],\"label\":1}", "non-finite-feature"},
+            {"{\"features\":[1,2,3,4]}", "missing-label"},
+            {"{\"features\":[1,2,3,4],\"label\":7}", "invalid-label"},
+            {"{\"features\":[1,2,3,4],\"label\":-1}", "invalid-label"},
+            {"{\"features\":[1,2,3,4],\"label\":1.5}", "invalid-label"},
+            {"{\"id\":{\"a\":1},\"features\":[1,2,3,4],\"label\":1}", "invalid-id"},
+            {"{\"features\":[1,2,3,4],\"label\":1,\"pad\":\"" + "x".repeat(300_000) + "\"}", "oversized"},
+    };
+
     @Test
     @Order(2)
-    void sendsEachBadRecordToTheDeadLetterTopicWithItsReason() throws Exception {
-        Map<String, String> bad = new HashMap<>();   // key -> expected reason
-        bad.put("bad-json", "undecodable");
-        bad.put("bad-array", "undecodable");
-        bad.put("bad-nofeatures", "missing-features");
-        bad.put("bad-count", "wrong-feature-count");
-        bad.put("bad-text", "non-numeric-feature");
-        bad.put("bad-inf", "non-finite-feature");
-        bad.put("bad-nolabel", "missing-label");
-        bad.put("bad-label", "invalid-label");
-        bad.put("bad-fraction", "invalid-label");
-        bad.put("bad-id", "invalid-id");
-        Map<String, String> values = Map.of(
-                "bad-json", "{not json",
-                "bad-array", "[1,2,3,4]",
-                "bad-nofeatures", "{\"id\":\"x\",\"label\":1}",
-                "bad-count", "{\"features\":[1,2,3],\"label\":1}",
-                "bad-text", "{\"features\":[1,\"a\",3,4],\"label\":1}",
-                "bad-inf", "{\"features\":[1,1e999,3,4],\"label\":1}",
-                "bad-nolabel", "{\"features\":[1,2,3,4]}",
-                "bad-label", "{\"features\":[1,2,3,4],\"label\":7}",
-                "bad-fraction", "{\"features\":[1,2,3,4],\"label\":1.5}",
-                "bad-id", "{\"id\":{\"a\":1},\"features\":[1,2,3,4],\"label\":1}");
+    void sendsEveryBadRecordToTheDeadLetterTopicAndAnswersEveryGoodRequest() throws Exception {
         Blobs blobs = new Blobs(11);
-        for (String key : bad.keySet()) {
-            kafka.send("mlp.train", key, values.get(key));
-            kafka.send("mlp.train", "good-" + key, Blobs.trainingRecord("good-" + key, blobs.next()));
+        Map<String, String> expectedReason = new HashMap<>();
+        Map<String, String> originalValue = new HashMap<>();
+        Set<String> goodRequests = new java.util.HashSet<>();
+        for (int i = 0; i < 1000; i++) {
+            String[] kind = BAD_KINDS[i % BAD_KINDS.length];
+            boolean request = i % 4 == 0;   // a quarter of the bad records are prediction requests
+            String key = "bad-" + i;
+            expectedReason.put(key, request && kind[1].endsWith("label") ? null : kind[1]);
+            originalValue.put(key, kind[0]);
+            kafka.send(request ? "mlp.predict" : "mlp.train", key, kind[0]);
+            if (i % 2 == 0) {
+                kafka.send("mlp.train", "good-train-" + i, Blobs.trainingRecord("gt-" + i, blobs.next()));
+            } else {
+                goodRequests.add("g-" + i);
+                kafka.send("mlp.predict", "good-" + i, Blobs.request("g-" + i, blobs.next().features()));
+            }
         }
-        kafka.send("mlp.predict", "bad-request", "{\"id\":\"q\",\"features\":[1,2]}");
-        kafka.send("mlp.predict", "good-request", Blobs.request("good-request", blobs.next().features()));
         kafka.flush();
+        // A label is not part of a request: those "bad" requests are good ones and must be answered.
+        expectedReason.values().removeIf(java.util.Objects::isNull);
 
         try (KafkaConsumer<byte[], byte[]> dlq = kafka.reader("mlp.dlq")) {
             List<ConsumerRecord<byte[], byte[]>> letters = TestKafka.readUntil(dlq,
-                    rs -> keys(rs).containsAll(bad.keySet()) && keys(rs).contains("bad-request"), TIMEOUT);
+                    rs -> keys(rs).containsAll(expectedReason.keySet()), TIMEOUT);
             Map<String, ConsumerRecord<byte[], byte[]>> byKey = letters.stream()
                     .collect(Collectors.toMap(r -> TestKafka.text(r.key()), r -> r, (a, b) -> a));
-            for (Map.Entry<String, String> expected : bad.entrySet()) {
+            assertTrue(byKey.keySet().containsAll(expectedReason.keySet()), "missing dead letters for "
+                    + missing(expectedReason.keySet(), byKey.keySet()));
+            for (Map.Entry<String, String> expected : expectedReason.entrySet()) {
                 ConsumerRecord<byte[], byte[]> letter = byKey.get(expected.getKey());
-                assertTrue(letter != null, "no dead letter for " + expected.getKey());
                 assertEquals(expected.getValue(), TestKafka.header(letter, "dead-letter-reason"), expected.getKey());
-                assertEquals(values.get(expected.getKey()), TestKafka.text(letter.value()), "original bytes kept");
-                assertEquals("mlp.train", TestKafka.header(letter, "dead-letter-topic"));
+                assertEquals(originalValue.get(expected.getKey()), TestKafka.text(letter.value()),
+                        "original bytes kept for " + expected.getKey());
+                assertTrue(TestKafka.header(letter, "dead-letter-topic").startsWith("mlp."));
+                assertTrue(TestKafka.header(letter, "dead-letter-partition").matches("\\d+"));
                 assertTrue(TestKafka.header(letter, "dead-letter-offset").matches("\\d+"));
                 assertTrue(TestKafka.header(letter, "dead-letter-cause") != null);
             }
-            ConsumerRecord<byte[], byte[]> request = byKey.get("bad-request");
-            assertTrue(request != null, "no dead letter for the bad prediction request");
-            assertEquals("wrong-feature-count", TestKafka.header(request, "dead-letter-reason"));
-            assertEquals("mlp.predict", TestKafka.header(request, "dead-letter-topic"));
+            assertTrue(byKey.keySet().stream().filter(k -> k.startsWith("good")).findAny().isEmpty(),
+                    "a good record went to the dead-letter topic");
         }
+        Set<String> answeredLabelledRequests = new java.util.HashSet<>();
+        originalValue.forEach((key, value) -> {
+            if (!expectedReason.containsKey(key)) {
+                answeredLabelledRequests.add(key);
+            }
+        });
         try (KafkaConsumer<byte[], byte[]> predictions = kafka.reader("mlp.predictions")) {
             List<ConsumerRecord<byte[], byte[]>> answers = TestKafka.readUntil(predictions,
-                    rs -> ids(rs).contains("good-request"), TIMEOUT);
-            assertTrue(ids(answers).contains("good-request"), "the good request among bad ones was not answered");
+                    rs -> ids(rs).containsAll(goodRequests)
+                            && keys(rs).containsAll(answeredLabelledRequests), TIMEOUT);
+            assertTrue(ids(answers).containsAll(goodRequests),
+                    "unanswered good requests: " + missing(goodRequests, ids(answers)));
+            assertTrue(keys(answers).containsAll(answeredLabelledRequests));
+            long previousVersion = 0;
+            for (ConsumerRecord<byte[], byte[]> answer : answers) {   // one partition: in answer order
+                JsonNode p = JSON.readTree(answer.value());
+                long version = p.get("modelVersion").asLong();
+                assertTrue(version >= previousVersion, "model version went down: " + previousVersion + " -> " + version);
+                previousVersion = version;
+                for (JsonNode q : p.get("probabilities")) {
+                    assertTrue(Double.isFinite(q.asDouble()), "non-finite output in " + p);
+                }
+            }
         }
+        String model = given().when().get("/model").then().statusCode(200).extract().asString();
+        JsonNode training = JSON.readTree(model).get("training");
+        assertEquals(0, training.get("skippedUpdates").asLong(), "a bad record reached the model: " + training);
+        assertTrue(training.get("deadLetters").size() >= 9, "dead letters by reason: " + training.get("deadLetters"));
     }
 
     @Test
