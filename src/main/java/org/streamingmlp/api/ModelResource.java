@@ -12,8 +12,12 @@ import jakarta.ws.rs.core.MediaType;
 import org.streamingmlp.service.LearningService;
 import org.streamingmlp.stream.MetricsJson;
 import org.streamingmlp.stream.MetricsPublisher;
+import org.streamingmlp.stream.OffsetRanges;
 
-/** {@code GET /model}: the model's version and training state, and the configuration it was built from. */
+/**
+ * {@code GET /model}: the model's version and training state (as on the metrics topic), and its provenance: the
+ * configuration and its hash, the offsets of the data it has seen, and the versions of the software.
+ */
 @Path("/model")
 public class ModelResource {
 
@@ -23,18 +27,22 @@ public class ModelResource {
     @Inject
     MetricsPublisher metrics;
 
+    @Inject
+    OffsetRanges offsets;
+
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Object> model() {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("modelVersion", learning.snapshots().current().map(s -> s.version()).orElse(null));
-        json.put("training", MetricsJson.of(learning.status(), metrics.deadLettersByReason()));
+        json.put("training", MetricsJson.of(learning.status(), metrics.deadLettersByReason(), metrics.consumerLag()));
         json.put("trainerAlive", learning.trainerAlive());
         json.put("configuration", learning.trainingConfig().toString());
-        json.put("provenance", Map.of(
-                "java", System.getProperty("java.version"),
-                "nd4j", org.nd4j.linalg.factory.Nd4j.class.getPackage().getImplementationVersion() == null
-                        ? "unknown" : org.nd4j.linalg.factory.Nd4j.class.getPackage().getImplementationVersion()));
+        Map<String, Object> provenance = new LinkedHashMap<>();
+        provenance.put("configHash", Provenance.configHash(learning.trainingConfig()));
+        provenance.put("offsets", offsets.snapshot());
+        provenance.put("versions", Provenance.versions());
+        json.put("provenance", provenance);
         return json;
     }
 }

@@ -15,7 +15,8 @@ public final class MetricsJson {
     private MetricsJson() {
     }
 
-    public static Map<String, Object> of(TrainingReport r, Map<String, Long> deadLetters) {
+    public static Map<String, Object> of(TrainingReport r, Map<String, Long> deadLetters,
+                                         Map<String, Double> consumerLag) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("type", "training");
         json.put("timestamp", r.timestampMillis());
@@ -46,6 +47,7 @@ public final class MetricsJson {
         json.put("driftEvents", r.driftEvents());
         json.put("driftStatistic", orNull(r.driftStatistic()));
         json.put("deadLetters", deadLetters);
+        json.put("consumerLag", consumerLag);
         return json;
     }
 

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 
@@ -26,6 +27,8 @@ import org.streamingmlp.trainer.TrainingReport;
 public class MetricsPublisher {
 
     private static final Logger LOG = Logger.getLogger(MetricsPublisher.class);
+    /** SmallRye names each channel's consumer {@code kafka-consumer-<channel>}. */
+    private static final String CONSUMER_PREFIX = "kafka-consumer-";
 
     @Inject
     @Channel(Channels.METRICS)
@@ -38,7 +41,7 @@ public class MetricsPublisher {
     MeterRegistry registry;
 
     public void publish(TrainingReport report) {
-        send(MetricsJson.of(report, deadLettersByReason()));
+        send(MetricsJson.of(report, deadLettersByReason(), consumerLag()));
     }
 
     public void publishEvent(TrainingEvent event) {
@@ -52,6 +55,22 @@ public class MetricsPublisher {
             counts.merge(counter.getId().getTag("reason"), (long) counter.count(), Long::sum);
         }
         return counts;
+    }
+
+    /**
+     * The largest lag, in records, of each input channel's consumer over its partitions (Kafka's own
+     * {@code records-lag-max} client metric, bound to Micrometer by Quarkus); absent before the first fetch.
+     */
+    public Map<String, Double> consumerLag() {
+        Map<String, Double> lag = new TreeMap<>();
+        for (Gauge gauge : registry.find("kafka.consumer.fetch.manager.records.lag.max").gauges()) {
+            String client = gauge.getId().getTag("client.id");
+            double value = gauge.value();
+            if (client != null && client.startsWith(CONSUMER_PREFIX) && Double.isFinite(value)) {
+                lag.put(client.substring(CONSUMER_PREFIX.length()), value);
+            }
+        }
+        return lag;
     }
 
     private void send(Map<String, Object> json) {

@@ -33,11 +33,15 @@ public class TrainingIngest {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    OffsetRanges offsets;
+
     @Incoming(Channels.TRAINING)
     @Blocking
     public void training(ConsumerRecords<byte[], byte[]> records) throws InterruptedException {
         List<Uni<Void>> rejected = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {
+            offsets.consumed(record.topic(), record.partition(), record.offset());
             try {
                 LabeledExample example = learning.decoder().decodeExample(record.value());
                 learning.learn(example);
@@ -54,6 +58,7 @@ public class TrainingIngest {
     public void validation(ConsumerRecords<byte[], byte[]> records) {
         List<Uni<Void>> rejected = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {
+            offsets.consumed(record.topic(), record.partition(), record.offset());
             try {
                 learning.validateWith(learning.decoder().decodeExample(record.value()));
             } catch (InvalidRecordException e) {

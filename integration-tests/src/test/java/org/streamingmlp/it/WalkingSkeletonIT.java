@@ -73,6 +73,7 @@ class WalkingSkeletonIT {
             assertTrue(last.get("step").asLong() > 0, "no optimizer step in " + last);
             assertTrue(last.get("trainLoss").isNumber(), "no training loss in " + last);
             assertTrue(last.has("examplesPerSecond"), "no throughput in " + last);
+            assertTrue(last.at("/consumerLag/training").isNumber(), "no consumer lag in " + last);
         }
 
         Map<String, Integer> truth = new HashMap<>();
@@ -224,7 +225,14 @@ class WalkingSkeletonIT {
         given().contentType("application/json").body("{\"features\":[1,2]}")
                 .when().post("/predict")
                 .then().statusCode(400).body("reason", equalTo("wrong-feature-count"));
-        given().when().get("/model").then().statusCode(200).body("trainerAlive", equalTo(true));
+        given().when().get("/model").then().statusCode(200)
+                .body("trainerAlive", equalTo(true))
+                .body("provenance.configHash", org.hamcrest.Matchers.matchesPattern("[0-9a-f]{64}"))
+                .body("provenance.offsets.'mlp.train-0'.first", equalTo(0))
+                .body("provenance.versions.kafkaClients", equalTo("4.1.2"))
+                .body("training.earlyStopping.patience", equalTo(5));
+        given().when().get("/q/openapi").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("/predict"));
         given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
         given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();

@@ -1,0 +1,31 @@
+package org.streamingmlp.stream;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * The first and last offset consumed from each partition of the labelled topics since startup: the data range
+ * the model has seen, reported as provenance by {@code GET /model}.
+ */
+@ApplicationScoped
+public class OffsetRanges {
+
+    /** First and last offset consumed from one partition. */
+    public record Range(long first, long last) {
+    }
+
+    private final Map<String, Range> ranges = new ConcurrentHashMap<>();
+
+    public void consumed(String topic, int partition, long offset) {
+        ranges.merge(topic + "-" + partition, new Range(offset, offset),
+                (old, now) -> new Range(Math.min(old.first(), offset), Math.max(old.last(), offset)));
+    }
+
+    /** By {@code topic-partition}, sorted. */
+    public Map<String, Range> snapshot() {
+        return new TreeMap<>(ranges);
+    }
+}
