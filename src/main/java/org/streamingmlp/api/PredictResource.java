@@ -59,7 +59,7 @@ public class PredictResource {
         List<PredictionRequest> requests = new ArrayList<>(nodes.size());
         for (int i = 0; i < nodes.size(); i++) {
             try {
-                requests.add(learning.decoder().decodeRequest(nodes.get(i)));
+                requests.add(learning.formats().json().decodeRequest(nodes.get(i)));
             } catch (InvalidRecordException e) {
                 return badRequest(e.reason().code(), e.getMessage(), single ? -1 : i);
             }

@@ -22,8 +22,8 @@ import org.streamingmlp.config.ServiceConfig;
 import org.streamingmlp.learner.OnlineLearner;
 import org.streamingmlp.learner.TrainingConfig;
 import org.streamingmlp.predict.Predictor;
-import org.streamingmlp.stream.JsonRecordDecoder;
 import org.streamingmlp.stream.MetricsPublisher;
+import org.streamingmlp.stream.RecordFormats;
 import org.streamingmlp.trainer.LabeledExample;
 import org.streamingmlp.trainer.SnapshotRegistry;
 import org.streamingmlp.trainer.Trainer;
@@ -62,7 +62,7 @@ public class LearningService {
     private ValidationWindow validation;
     private SnapshotRegistry snapshots;
     private Predictor predictor;
-    private JsonRecordDecoder decoder;
+    private RecordFormats formats;
     private Trainer trainer;
     private Thread trainerThread;
     private int maxConsecutiveSkipped;
@@ -75,7 +75,7 @@ public class LearningService {
         validation = new ValidationWindow(training.validationWindow());
         snapshots = new SnapshotRegistry();
         predictor = new Predictor(snapshots, trainingConfig.loss());
-        decoder = new JsonRecordDecoder(mapper, config.model().inputSize(), config.model().outputSize(),
+        formats = new RecordFormats(mapper, config.model().inputSize(), config.model().outputSize(),
                 trainingConfig.loss(), config.records().maxBytes());
         TrainerSettings settings = new TrainerSettings(training.batchSize(), training.maxBatchWait(),
                 training.snapshotEverySteps(), training.validateEverySteps(), training.minValidationExamples(),
@@ -120,8 +120,9 @@ public class LearningService {
         return snapshots;
     }
 
-    public JsonRecordDecoder decoder() {
-        return decoder;
+    /** The decoders of the input records, by content type. */
+    public RecordFormats formats() {
+        return formats;
     }
 
     public TrainingConfig trainingConfig() {

@@ -11,8 +11,9 @@ import org.streamingmlp.trainer.LabeledExample;
 import org.streamingmlp.trainer.Label;
 
 /**
- * Decodes and validates the JSON records of the input topics. Every check that keeps bad data away from
- * the model happens here; a failure names its {@link RejectReason}.
+ * Decodes the JSON records of the input topics (content type {@code application/json}, the default). This class
+ * only reads JSON; the checks that keep bad data away from the model are the shared {@link RecordValidator}'s,
+ * and a failure names its {@link RejectReason}.
  * <pre>
  * training / validation: {"id": "e-17", "features": [0.1, 0.0, ...], "label": 3}
  * prediction request:    {"id": "r-5",  "features": [0.1, 0.0, ...]}
@@ -20,22 +21,21 @@ import org.streamingmlp.trainer.Label;
  * The label is a class index for cross-entropy, focal and contrastive losses, and a number (one output) or
  * an array of {@code outputSize} numbers for the others; BCE-with-logits targets lie in [0, 1].
  */
-public final class JsonRecordDecoder {
+public final class JsonRecordDecoder implements RecordDecoder {
 
     private final ObjectMapper mapper;
-    private final int inputSize;
-    private final int outputSize;
-    private final LossKind loss;
-    private final int maxBytes;
+    private final RecordValidator validator;
 
     public JsonRecordDecoder(ObjectMapper mapper, int inputSize, int outputSize, LossKind loss, int maxBytes) {
-        this.mapper = mapper;
-        this.inputSize = inputSize;
-        this.outputSize = outputSize;
-        this.loss = loss;
-        this.maxBytes = maxBytes;
+        this(mapper, new RecordValidator(inputSize, outputSize, loss, maxBytes));
     }
 
+    JsonRecordDecoder(ObjectMapper mapper, RecordValidator validator) {
+        this.mapper = mapper;
+        this.validator = validator;
+    }
+
+    @Override
     public LabeledExample decodeExample(byte[] value) throws InvalidRecordException {
         JsonNode root = parse(value);
         String id = id(root);
@@ -47,6 +47,7 @@ public final class JsonRecordDecoder {
         return new LabeledExample(id, features, label(label));
     }
 
+    @Override
     public PredictionRequest decodeRequest(byte[] value) throws InvalidRecordException {
         return decodeRequest(parse(value));
     }
@@ -60,13 +61,7 @@ public final class JsonRecordDecoder {
     }
 
     private JsonNode parse(byte[] value) throws InvalidRecordException {
-        if (value == null) {
-            throw new InvalidRecordException(RejectReason.UNDECODABLE, "the record has no value");
-        }
-        if (value.length > maxBytes) {
-            throw new InvalidRecordException(RejectReason.OVERSIZED,
-                    "the value has " + value.length + " bytes, more than mlp.records.max-bytes=" + maxBytes);
-        }
+        validator.checkValue(value);
         JsonNode root;
         try {
             root = mapper.readTree(value);
@@ -97,70 +92,37 @@ public final class JsonRecordDecoder {
         if (node == null || !node.isArray()) {
             throw new InvalidRecordException(RejectReason.MISSING_FEATURES, "'features' must be an array of numbers");
         }
-        if (node.size() != inputSize) {
-            throw new InvalidRecordException(RejectReason.WRONG_FEATURE_COUNT,
-                    "expected " + inputSize + " features (mlp.model.input-size), got " + node.size());
-        }
-        return numbers(node, "feature", RejectReason.NON_NUMERIC_FEATURE, RejectReason.NON_FINITE_FEATURE);
+        validator.checkFeatureCount(node.size());
+        return validator.features(numbers(node, "feature", RejectReason.NON_NUMERIC_FEATURE));
     }
 
     private Label label(JsonNode label) throws InvalidRecordException {
-        return switch (loss) {
-            case CROSS_ENTROPY, FOCAL, CONTRASTIVE -> classIndex(label);
-            case BCE_WITH_LOGITS, MSE, L1, HUBER -> values(label);
-        };
-    }
-
-    private Label classIndex(JsonNode label) throws InvalidRecordException {
-        if (!label.isIntegralNumber() || !label.canConvertToInt()) {
-            throw new InvalidRecordException(RejectReason.INVALID_LABEL, "'label' must be an integer class index");
-        }
-        int index = label.intValue();
-        // Contrastive labels only group examples; they index no output.
-        int classes = loss == LossKind.CONTRASTIVE ? Integer.MAX_VALUE : outputSize;
-        if (index < 0 || index >= classes) {
-            throw new InvalidRecordException(RejectReason.INVALID_LABEL,
-                    "class " + index + " is outside [0, " + outputSize + ") (mlp.model.output-size)");
-        }
-        return new Label.ClassIndex(index);
-    }
-
-    private Label values(JsonNode label) throws InvalidRecordException {
-        float[] values;
-        if (label.isNumber() && outputSize == 1) {
-            values = numbers(mapper.createArrayNode().add(label), "label", RejectReason.INVALID_LABEL,
-                    RejectReason.NON_FINITE_LABEL);
-        } else if (label.isArray() && label.size() == outputSize) {
-            values = numbers(label, "label", RejectReason.INVALID_LABEL, RejectReason.NON_FINITE_LABEL);
-        } else {
-            throw new InvalidRecordException(RejectReason.INVALID_LABEL, "'label' must be "
-                    + (outputSize == 1 ? "a number" : "an array of " + outputSize + " numbers")
-                    + " (mlp.model.output-size)");
-        }
-        if (loss == LossKind.BCE_WITH_LOGITS) {
-            for (float v : values) {
-                if (v < 0 || v > 1) {
-                    throw new InvalidRecordException(RejectReason.INVALID_LABEL,
-                            "BCE-with-logits targets must lie in [0, 1], got " + v);
-                }
+        if (validator.takesClassIndex()) {
+            if (!label.isIntegralNumber() || !label.canConvertToInt()) {
+                throw new InvalidRecordException(RejectReason.INVALID_LABEL, "'label' must be an integer class index");
             }
+            return validator.classIndex(label.intValue());
         }
-        return new Label.Values(values);
+        if (label.isNumber()) {
+            return validator.values(new float[] {(float) label.doubleValue()});
+        }
+        if (label.isArray()) {
+            return validator.values(numbers(label, "label", RejectReason.INVALID_LABEL));
+        }
+        throw new InvalidRecordException(RejectReason.INVALID_LABEL, "'label' must be "
+                + (validator.outputSize() == 1 ? "a number" : "an array of " + validator.outputSize() + " numbers")
+                + " (mlp.model.output-size)");
     }
 
-    private static float[] numbers(JsonNode array, String what, RejectReason notNumber, RejectReason notFinite)
-            throws InvalidRecordException {
+    /** The array's numbers as floats (a double beyond float range becomes infinite, which the validator rejects). */
+    private static float[] numbers(JsonNode array, String what, RejectReason notNumber) throws InvalidRecordException {
         float[] out = new float[array.size()];
         for (int i = 0; i < out.length; i++) {
             JsonNode n = array.get(i);
             if (!n.isNumber()) {
                 throw new InvalidRecordException(notNumber, what + " " + i + " is not a number: " + n);
             }
-            float f = (float) n.doubleValue();
-            if (!Float.isFinite(f)) {
-                throw new InvalidRecordException(notFinite, what + " " + i + " is not a finite float: " + n);
-            }
-            out[i] = f;
+            out[i] = (float) n.doubleValue();
         }
         return out;
     }

@@ -24,9 +24,9 @@ import org.streamingmlp.predict.Prediction;
 import org.streamingmlp.service.LearningService;
 
 /**
- * Answers the prediction-request topic: every valid request of a polled batch is predicted by one snapshot
- * in one forward pass and answered on the predictions topic with the request's key; invalid ones become
- * dead letters. The batch is acknowledged (its offsets committed) only after every answer is stored, so a
+ * Answers the prediction-request topic (JSON or binary requests, by their content-type header; answers are JSON):
+ * every valid request of a polled batch is predicted by one snapshot in one forward pass and answered on the
+ * predictions topic with the request's key; invalid ones become dead letters. The batch is acknowledged (its offsets committed) only after every answer is stored, so a
  * crash repeats answers rather than losing them (at-least-once).
  */
 @ApplicationScoped
@@ -56,7 +56,8 @@ public class PredictionRequests {
         List<PredictionRequest> requests = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {
             try {
-                requests.add(learning.decoder().decodeRequest(record.value()));
+                RecordDecoder decoder = learning.formats().decoderFor(ContentTypeHeader.of(record));
+                requests.add(decoder.decodeRequest(record.value()));
                 accepted.add(record);
             } catch (InvalidRecordException e) {
                 sends.add(deadLetters.send(record, e));

@@ -7,7 +7,9 @@ package org.streamingmlp.stream;
 public enum RejectReason {
     /** The value is larger than {@code mlp.records.max-bytes}. */
     OVERSIZED,
-    /** The value is not JSON, or not a JSON object. */
+    /** The {@code content-type} header names a format the service does not read. */
+    UNSUPPORTED_FORMAT,
+    /** The value is not JSON, or not a JSON object; or not a well-formed binary record. */
     UNDECODABLE,
     /** The {@code features} field is missing or not an array. */
     MISSING_FEATURES,

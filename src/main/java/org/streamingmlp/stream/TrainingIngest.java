@@ -17,9 +17,10 @@ import org.streamingmlp.service.LearningService;
 import org.streamingmlp.trainer.LabeledExample;
 
 /**
- * The edges of the two labelled topics: decode and validate each record, hand good training examples to
- * the trainer (waiting while its queue is full) and good validation examples to the validation window, and
- * send the others to the dead-letter topic. A batch is acknowledged only after its dead letters are stored.
+ * The edges of the two labelled topics: decode each record in the format its content-type header names and
+ * validate it, hand good training examples to the trainer (waiting while its queue is full) and good validation
+ * examples to the validation window, and send the others to the dead-letter topic. A batch is acknowledged only
+ * after its dead letters are stored.
  */
 @ApplicationScoped
 public class TrainingIngest {
@@ -43,7 +44,7 @@ public class TrainingIngest {
         for (ConsumerRecord<byte[], byte[]> record : records) {
             offsets.consumed(record.topic(), record.partition(), record.offset());
             try {
-                LabeledExample example = learning.decoder().decodeExample(record.value());
+                LabeledExample example = decoder(record).decodeExample(record.value());
                 learning.learn(example);
             } catch (InvalidRecordException e) {
                 rejected.add(deadLetters.send(record, e));
@@ -60,12 +61,16 @@ public class TrainingIngest {
         for (ConsumerRecord<byte[], byte[]> record : records) {
             offsets.consumed(record.topic(), record.partition(), record.offset());
             try {
-                learning.validateWith(learning.decoder().decodeExample(record.value()));
+                learning.validateWith(decoder(record).decodeExample(record.value()));
             } catch (InvalidRecordException e) {
                 rejected.add(deadLetters.send(record, e));
             }
         }
         registry.counter("mlp.records.consumed", "channel", Channels.VALIDATION).increment(records.count());
         Sends.awaitAll(rejected);
+    }
+
+    private RecordDecoder decoder(ConsumerRecord<byte[], byte[]> record) throws InvalidRecordException {
+        return learning.formats().decoderFor(ContentTypeHeader.of(record));
     }
 }
