@@ -1,7 +1,9 @@
 package org.streamingmlp.learner;
 
+import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.streamingmlp.nn.CategoricalField;
 import org.streamingmlp.nn.LossKind;
 import org.streamingmlp.nn.MlpConfig;
 import org.streamingmlp.nn.NumericBuffer;
@@ -26,12 +28,27 @@ final class BatchConverter {
 
     /** {@code [N, inputSize]} from rows of features; N >= 1, every row of length inputSize. */
     INDArray features(float[][] features) {
+        return features(features, null);
+    }
+
+    /**
+     * {@code [N, inputSize + K]}: each row's numeric features followed by its K category indices (as exact floats).
+     * {@code categories} may be null when the model has no categorical fields; otherwise it has one row of K
+     * indices per example, each in {@code [0, cardinality]} of its field.
+     */
+    INDArray features(float[][] features, int[][] categories) {
         if (features == null || features.length == 0) {
             throw new IllegalArgumentException("features must hold at least one example");
         }
         int n = features.length;
         int d = model.inputSize();
-        INDArray x = array("x", n, d);
+        List<CategoricalField> fields = model.categoricalFields();
+        int k = fields.size();
+        if ((k > 0 && categories == null) || (categories != null && categories.length != n)) {
+            throw new IllegalArgumentException("expected " + n + " rows of " + k + " category indices, got "
+                    + (categories == null ? "none" : categories.length));
+        }
+        INDArray x = array("x", n, d + k);
         NumericBuffer xb = NumericBuffer.of(x);
         for (int i = 0; i < n; i++) {
             float[] row = features[i];
@@ -39,7 +56,19 @@ final class BatchConverter {
                 throw new IllegalArgumentException("features[" + i + "] must have " + d + " values, got "
                         + (row == null ? "null" : row.length));
             }
-            xb.write(i * d, row);
+            xb.write(i * (d + k), row);
+            if (categories != null && (categories[i] == null || categories[i].length != k)) {
+                throw new IllegalArgumentException("categories[" + i + "] must have " + k + " indices, got "
+                        + (categories[i] == null ? "null" : categories[i].length));
+            }
+            for (int f = 0; f < k; f++) {
+                int c = categories[i][f];
+                if (c < 0 || c > fields.get(f).cardinality()) {
+                    throw new IllegalArgumentException("categories[" + i + "][" + f + "] (" + fields.get(f).name()
+                            + ") must be in [0, " + fields.get(f).cardinality() + "], got " + c);
+                }
+                xb.set(i * (d + k) + d + f, c);
+            }
         }
         return x;
     }

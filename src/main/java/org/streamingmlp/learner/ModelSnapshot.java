@@ -82,8 +82,13 @@ public final class ModelSnapshot {
      * Evaluation-mode outputs {@code [N, outputSize]} after the head: softmax for CROSS_ENTROPY and FOCAL, sigmoid for
      * BCE_WITH_LOGITS, raw outputs for regression losses and CONTRASTIVE embeddings.
      */
-    public synchronized float[][] predict(float[][] features) {
-        INDArray out = model.forward(converter.features(features), false);
+    public float[][] predict(float[][] features) {
+        return predict(features, null);
+    }
+
+    /** {@link #predict(float[][])} with one row of category indices per example (null without categorical fields). */
+    public synchronized float[][] predict(float[][] features, int[][] categories) {
+        INDArray out = model.forward(converter.features(features, categories), false);
         int n = (int) out.rows();
         int k = (int) out.columns();
         NumericBuffer ob = NumericBuffer.of(out);

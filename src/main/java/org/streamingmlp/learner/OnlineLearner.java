@@ -66,29 +66,52 @@ public final class OnlineLearner {
      * skipped.
      */
     public StepResult learnMany(float[][] features, Targets targets) {
-        INDArray x = converter.features(features);
-        INDArray t = converter.targets(targets, config.loss(), features.length);
-        return learnBatch(x, t);
+        return learnMany(features, null, targets, null);
     }
 
     /**
-     * Lower-level {@link #learnMany}: {@code features [N, inputSize]} and {@code target} as {@link Loss} expects it,
-     * both of the configured data type.
+     * {@link #learnMany(float[][], Targets)} for a model with categorical fields, with optional per-example weights.
+     *
+     * @param categories one row of K category indices per example ({@code [0, cardinality]} per field, 0 = unseen);
+     *                   may be null when the model has no categorical fields
+     * @param weights    null (every example weighs 1), or one finite weight >= 0 per example with a positive sum:
+     *                   the step then minimises {@code sum(w_i l_i) / sum(w_i)} (see {@link ExampleWeights}).
+     *                   CONTRASTIVE takes no weights other than 1. The reported loss stays the unweighted mean.
+     */
+    public StepResult learnMany(float[][] features, int[][] categories, Targets targets, float[] weights) {
+        INDArray x = converter.features(features, categories);
+        INDArray t = converter.targets(targets, config.loss(), features.length);
+        double[] factors = weights == null ? null : ExampleWeights.rowFactors(weights, features.length, config.loss());
+        return learnBatch(x, t, factors);
+    }
+
+    /**
+     * Lower-level {@link #learnMany}: {@code features [N, inputColumns]} (numeric features, then the category
+     * indices as exact numbers, see {@link org.streamingmlp.nn.MlpConfig#inputColumns()}) and {@code target} as
+     * {@link Loss} expects it, both of the configured data type.
      */
     public StepResult learnBatch(INDArray features, INDArray target) {
+        return learnBatch(features, target, null);
+    }
+
+    private StepResult learnBatch(INDArray features, INDArray target, double[] weightFactors) {
         Map<String, double[]> savedBuffers = saveBuffers();
         try {
-            return trainStep(features, target, savedBuffers);
+            return trainStep(features, target, weightFactors, savedBuffers);
         } catch (RuntimeException e) {
             restoreBuffers(savedBuffers); // a rejected batch leaves no trace in the running statistics
             throw e;
         }
     }
 
-    private StepResult trainStep(INDArray features, INDArray target, Map<String, double[]> savedBuffers) {
+    private StepResult trainStep(INDArray features, INDArray target, double[] weightFactors,
+                                 Map<String, double[]> savedBuffers) {
         INDArray output = model.forward(features, true);
         INDArray gradOutput = converter.work("g", output.rows(), output.columns());
         double value = loss.compute(output, target, gradOutput);
+        if (weightFactors != null) {
+            ExampleWeights.scaleRows(gradOutput, weightFactors);
+        }
         double lr = schedule.learningRate(step - scheduleOrigin);
         if (!Double.isFinite(value)) {
             return skip(savedBuffers, value, Double.NaN, lr);
@@ -132,7 +155,12 @@ public final class OnlineLearner {
 
     /** Mean loss in evaluation mode (no dropout, running statistics); no update. */
     public double evaluateLoss(float[][] features, Targets targets) {
-        INDArray x = converter.features(features);
+        return evaluateLoss(features, null, targets);
+    }
+
+    /** {@link #evaluateLoss(float[][], Targets)} with category indices (null without categorical fields). */
+    public double evaluateLoss(float[][] features, int[][] categories, Targets targets) {
+        INDArray x = converter.features(features, categories);
         INDArray t = converter.targets(targets, config.loss(), features.length);
         return evaluateBatch(x, t);
     }

@@ -16,6 +16,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * norm weights 1 and biases 0, drawn from a {@link SplittableRandom} seeded with {@code seed}; dropout masks come
  * from an independent stream split from the same seed.
  *
+ * <p>With categorical fields ({@link MlpConfig#categoricalFields()}) the first layer is {@link CategoricalEmbeddings}:
+ * the input rows are {@code [numeric values | one index per field]} and {@code fc1} takes the numeric values
+ * followed by the fields' embeddings. The tables ({@code emb.<field>.weight}, declared first, as a PyTorch module
+ * that defines its embeddings before {@code fc1}) are drawn from {@code N(0, 0.02^2)} by a third independent stream.
+ *
  * <p>Owned by one thread: forward remembers what backward needs.
  */
 public final class Mlp {
@@ -32,12 +37,13 @@ public final class Mlp {
         this.config = config;
         this.dataType = dataType;
         List<Integer> sizes = new ArrayList<>();
-        sizes.add(config.inputSize());
+        sizes.add(config.linearInputSize());
         sizes.addAll(config.hiddenSizes());
         sizes.add(config.outputSize());
         int linearCount = sizes.size() - 1;
 
         Parameters.Builder builder = Parameters.builder();
+        CategoricalEmbeddings.declare(builder, config.categoricalFields());
         for (int k = 1; k <= linearCount; k++) {
             Linear.declare(builder, "fc" + k, sizes.get(k - 1), sizes.get(k));
         }
@@ -53,11 +59,18 @@ public final class Mlp {
         SplittableRandom root = new SplittableRandom(seed);
         SplittableRandom initRandom = root.split();
         SplittableRandom dropoutRandom = root.split();
+        boolean embeds = !config.categoricalFields().isEmpty();
+        if (embeds) {
+            CategoricalEmbeddings input = new CategoricalEmbeddings(parameters, config.inputSize(),
+                    config.categoricalFields());
+            input.resetParameters(root.split());
+            layers.add(input);
+        }
         for (int k = 1; k <= linearCount; k++) {
             int in = sizes.get(k - 1);
             int out = sizes.get(k);
             Initializers.xavierUniform(parameters.values("fc" + k + ".weight"), in, out, initRandom);
-            layers.add(new Linear(parameters, "fc" + k, in, out, k > 1));
+            layers.add(new Linear(parameters, "fc" + k, in, out, k > 1 || embeds));
             if (k == linearCount) {
                 break;
             }
@@ -107,10 +120,13 @@ public final class Mlp {
         return Collections.unmodifiableMap(out);
     }
 
-    /** Raw outputs (logits) for {@code x [N, inputSize]}; the returned array is reused by the next call. */
+    /**
+     * Raw outputs (logits) for {@code x [N, inputColumns]} (numeric features, then category indices); the returned
+     * array is reused by the next call.
+     */
     public INDArray forward(INDArray x, boolean training) {
-        if (x.rank() != 2 || x.columns() != config.inputSize()) {
-            throw new IllegalArgumentException("expected [N, " + config.inputSize() + "] input, got "
+        if (x.rank() != 2 || x.columns() != config.inputColumns()) {
+            throw new IllegalArgumentException("expected [N, " + config.inputColumns() + "] input, got "
                     + java.util.Arrays.toString(x.shape()));
         }
         if (x.dataType() != dataType) {

@@ -232,4 +232,66 @@ class GradientCheckTest {
         check("mlp " + normalization, mlp.parameters().values(), analytic,
                 () -> loss.compute(mlp.forward(x, true), t, null));
     }
+
+    @Test
+    void categoricalEmbeddingsConcatenatedWithNumericFeatures() {
+        List<CategoricalField> fields = List.of(new CategoricalField("color", 3, 2), new CategoricalField("size", 2, 3));
+        Parameters.Builder b = Parameters.builder();
+        CategoricalEmbeddings.declare(b, fields);
+        Parameters p = b.build(F64);
+        CategoricalEmbeddings layer = new CategoricalEmbeddings(p, 2, fields);
+        layer.resetParameters(random);
+        INDArray x = randn(5, 4, 1);
+        NumericBuffer xb = NumericBuffer.of(x);
+        int[][] idx = {{0, 1}, {3, 2}, {3, 0}, {1, 1}, {1, 1}};   // repeated rows accumulate, index 0 = unseen
+        for (int i = 0; i < 5; i++) {
+            xb.set(i * 4 + 2, idx[i][0]);
+            xb.set(i * 4 + 3, idx[i][1]);
+        }
+        INDArray y = layer.forward(x, true);
+        assertEquals(2 + 2 + 3, y.columns());
+        NumericBuffer yb = NumericBuffer.of(y);
+        assertEquals(xb.get(4 + 1), yb.get(7 + 1), 0.0, "numeric features pass through");
+        assertEquals(p.values("emb.size.weight").get(2 * 3 + 2), yb.get(7 + 6), 0.0, "size row 2 looked up");
+        INDArray r = randn(5, 7, 1);
+        DoubleSupplier loss = () -> dot(layer.forward(x, true), r);
+        loss.getAsDouble();
+        layer.backward(r);
+        check("emb.color dW", p.values("emb.color.weight"), p.gradients("emb.color.weight").toDoubleArray(), loss);
+        check("emb.size dW", p.values("emb.size.weight"), p.gradients("emb.size.weight").toDoubleArray(), loss);
+        assertEquals(0.0, p.gradients("emb.color.weight").get(2 * 2), 0.0, "a row never looked up gets no gradient");
+        assertEquals(0.0, p.gradients("emb.color.weight").get(2 * 2 + 1), 0.0, "a row never looked up gets no gradient");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Normalization.class)
+    void wholeNetworkWithCategoricalFields(Normalization normalization) {
+        List<CategoricalField> fields = List.of(new CategoricalField("color", 4, 3), new CategoricalField("shape", 2, 2));
+        MlpConfig config = new MlpConfig(3, List.of(6), 3, Activation.TANH, 0.01, 0.0, normalization, fields);
+        Mlp mlp = new Mlp(config, F64, 5);
+        assertEquals(List.of("emb.color.weight", "emb.shape.weight", "fc1.weight", "fc1.bias"),
+                mlp.parameters().slots().keySet().stream().limit(4).toList());
+        assertEquals(6 * (3 + 3 + 2), mlp.parameters().slot("fc1.weight").length());
+        INDArray x = randn(6, 5, 1);
+        NumericBuffer xb = NumericBuffer.of(x);
+        int[][] idx = {{1, 2}, {4, 0}, {0, 1}, {1, 1}, {3, 2}, {4, 2}};
+        for (int i = 0; i < 6; i++) {
+            xb.set(i * 5 + 3, idx[i][0]);
+            xb.set(i * 5 + 4, idx[i][1]);
+        }
+        // the tables start at N(0, 0.02^2); larger values make the check sensitive to their gradient
+        NumericBuffer tables = mlp.parameters().values("emb.color.weight");
+        for (int i = 0; i < tables.length(); i++) {
+            tables.set(i, random.nextGaussian());
+        }
+        Loss loss = LossKind.CROSS_ENTROPY.create();
+        INDArray t = Nd4j.create(F64, 6);
+        NumericBuffer.of(t).setAll(new double[] {0, 1, 2, 2, 1, 0});
+        INDArray grad = Nd4j.create(F64, 6, 3);
+        loss.compute(mlp.forward(x, true), t, grad);
+        mlp.backward(grad);
+        double[] analytic = mlp.parameters().gradients().toDoubleArray();
+        check("mlp with embeddings " + normalization, mlp.parameters().values(), analytic,
+                () -> loss.compute(mlp.forward(x, true), t, null));
+    }
 }
