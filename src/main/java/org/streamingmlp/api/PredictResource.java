@@ -24,7 +24,8 @@ import org.streamingmlp.stream.PredictionJson;
 import org.streamingmlp.stream.PredictionRequest;
 
 /**
- * {@code POST /predict}: one request object ({@code {"id": "r-1", "features": [...]}}) or an array of them.
+ * {@code POST /predict}: one request object ({@code {"id": "r-1", "features": [...]}}, or named fields with a
+ * feature schema) or an array of them.
  * Answers with one prediction object, or an array in the same order, in the predictions topic's format.
  * A bad request gets 400 with the same reason codes as the dead-letter topic.
  */
@@ -68,18 +69,20 @@ public class PredictResource {
             return Response.ok(List.of()).build();
         }
         float[][] features = new float[requests.size()][];
+        int[][] categories = new int[requests.size()][];
         for (int i = 0; i < features.length; i++) {
             features[i] = requests.get(i).features();
+            categories[i] = requests.get(i).categories();
         }
         List<Prediction> predictions;
         try {
-            predictions = learning.predictor().predict(features);
+            predictions = learning.predictor().predict(features, categories);
         } catch (Predictor.NoModelYetException e) {
             return Response.status(Response.Status.SERVICE_UNAVAILABLE).entity(Map.of("error", e.getMessage())).build();
         }
         List<Map<String, Object>> answers = new ArrayList<>(predictions.size());
         for (int i = 0; i < predictions.size(); i++) {
-            answers.add(PredictionJson.of(requests.get(i).id(), predictions.get(i)));
+            answers.add(PredictionJson.of(requests.get(i).id(), predictions.get(i), learning.classNames()));
         }
         return Response.ok(single ? answers.get(0) : answers).build();
     }

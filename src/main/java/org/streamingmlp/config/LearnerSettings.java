@@ -23,7 +23,8 @@ public final class LearnerSettings {
         ServiceConfig.Model model = config.model();
         ServiceConfig.Training training = config.training();
         MlpConfig mlp = new MlpConfig(model.inputSize(), model.hiddenSizes(), model.outputSize(),
-                model.activation(), model.leakySlope(), model.dropout(), model.normalization());
+                model.activation(), model.leakySlope(), model.dropout(), model.normalization(),
+                SchemaSettings.categoricalFields(config));
         ServiceConfig.Optimizer o = config.optimizer();
         AdamWConfig adamW = new AdamWConfig(o.learningRate(), o.beta1(), o.beta2(), o.eps(), o.weightDecay(),
                 o.decayBiasesAndNorms());

@@ -2,6 +2,8 @@ package org.streamingmlp.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -22,6 +24,9 @@ import org.streamingmlp.trainer.ValidationMonitor;
 public interface ServiceConfig {
 
     Model model();
+
+    /** Named input fields; without any, records carry features as a plain array. */
+    Features features();
 
     Training training();
 
@@ -97,6 +102,30 @@ public interface ServiceConfig {
 
         @WithDefault("none")
         Normalization normalization();
+
+        /** Names of the classes, in class-index order (classification only); labels may then be names. */
+        Optional<List<String>> classNames();
+    }
+
+    /**
+     * The feature schema: when any field is named, JSON records carry {@code "features"} as an object of named
+     * fields. Numeric fields keep the listed order; categorical fields are embedded, in alphabetical name order.
+     */
+    interface Features {
+        /** Numeric field names, in the order of the model's inputs; their count must equal mlp.model.input-size. */
+        Optional<List<String>> numeric();
+
+        /** Categorical fields by name: {@code mlp.features.categorical.<name>.values} and {@code .dimension}. */
+        Map<String, Categorical> categorical();
+
+        interface Categorical {
+            /** The known categories; the i-th (from 1) is embedding row i, row 0 stands for any other value. */
+            List<String> values();
+
+            /** Width of the field's embedding. */
+            @WithDefault("4")
+            int dimension();
+        }
     }
 
     interface Training {

@@ -24,8 +24,13 @@ public final class Predictor {
 
     /** @throws NoModelYetException before the trainer has published its first snapshot */
     public List<Prediction> predict(float[][] features) {
+        return predict(features, null);
+    }
+
+    /** Like {@link #predict(float[][])}, with one row of category indices per vector (null without a schema). */
+    public List<Prediction> predict(float[][] features, int[][] categories) {
         ModelSnapshot snapshot = snapshots.current().orElseThrow(NoModelYetException::new);
-        float[][] outputs = snapshot.predict(features);
+        float[][] outputs = snapshot.predict(features, categories);
         List<Prediction> predictions = new ArrayList<>(outputs.length);
         for (float[] row : outputs) {
             predictions.add(new Prediction(classifies ? Score.argmax(row) : null, row, snapshot.version()));

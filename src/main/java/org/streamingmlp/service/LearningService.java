@@ -18,12 +18,15 @@ import io.quarkus.runtime.StartupEvent;
 
 import org.jboss.logging.Logger;
 import org.streamingmlp.config.LearnerSettings;
+import org.streamingmlp.config.SchemaSettings;
 import org.streamingmlp.config.ServiceConfig;
 import org.streamingmlp.learner.OnlineLearner;
 import org.streamingmlp.learner.TrainingConfig;
 import org.streamingmlp.predict.Predictor;
+import org.streamingmlp.stream.ClassNames;
 import org.streamingmlp.stream.MetricsPublisher;
 import org.streamingmlp.stream.RecordFormats;
+import org.streamingmlp.stream.RecordSchema;
 import org.streamingmlp.trainer.LabeledExample;
 import org.streamingmlp.trainer.SnapshotRegistry;
 import org.streamingmlp.trainer.Trainer;
@@ -44,6 +47,8 @@ public class LearningService {
     private static final Logger LOG = Logger.getLogger(LearningService.class);
     /** Before SmallRye Reactive Messaging starts its channels (LIBRARY_BEFORE), after the local broker. */
     static final int STARTUP_PRIORITY = Interceptor.Priority.PLATFORM_BEFORE + 100;
+    /** Micrometer counter of accepted records whose categorical field held an unknown value, tagged {@code field}. */
+    public static final String UNSEEN_CATEGORIES = "mlp.features.unseen.categories";
 
     @Inject
     ServiceConfig config;
@@ -66,6 +71,7 @@ public class LearningService {
     private Trainer trainer;
     private Thread trainerThread;
     private int maxConsecutiveSkipped;
+    private ClassNames classNames;
 
     void start(@Observes @Priority(STARTUP_PRIORITY) StartupEvent event) {
         LearnerSettings.checkServiceSettings(config);
@@ -75,8 +81,11 @@ public class LearningService {
         validation = new ValidationWindow(training.validationWindow());
         snapshots = new SnapshotRegistry();
         predictor = new Predictor(snapshots, trainingConfig.loss());
+        RecordSchema schema = SchemaSettings.recordSchema(config, trainingConfig.loss(),
+                field -> registry.counter(UNSEEN_CATEGORIES, "field", field).increment());
+        classNames = schema.classNames();
         formats = new RecordFormats(mapper, config.model().inputSize(), config.model().outputSize(),
-                trainingConfig.loss(), config.records().maxBytes());
+                trainingConfig.loss(), config.records().maxBytes(), schema);
         TrainerSettings settings = new TrainerSettings(training.batchSize(), training.maxBatchWait(),
                 training.snapshotEverySteps(), training.validateEverySteps(), training.minValidationExamples(),
                 config.metrics().interval());
@@ -118,6 +127,11 @@ public class LearningService {
 
     public SnapshotRegistry snapshots() {
         return snapshots;
+    }
+
+    /** Names of the classes ({@code mlp.model.class-names}), or null when not configured. */
+    public ClassNames classNames() {
+        return classNames;
     }
 
     /** The decoders of the input records, by content type. */

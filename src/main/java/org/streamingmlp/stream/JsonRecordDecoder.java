@@ -1,11 +1,14 @@
 package org.streamingmlp.stream;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.streamingmlp.nn.CategoricalField;
 import org.streamingmlp.nn.LossKind;
 import org.streamingmlp.trainer.LabeledExample;
 import org.streamingmlp.trainer.Label;
@@ -18,8 +21,15 @@ import org.streamingmlp.trainer.Label;
  * training / validation: {"id": "e-17", "features": [0.1, 0.0, ...], "label": 3}
  * prediction request:    {"id": "r-5",  "features": [0.1, 0.0, ...]}
  * </pre>
- * The label is a class index for cross-entropy, focal and contrastive losses, and a number (one output) or
- * an array of {@code outputSize} numbers for the others; BCE-with-logits targets lie in [0, 1].
+ * The label is a class index for cross-entropy, focal and contrastive losses (or a class name when
+ * {@code mlp.model.class-names} is set), and a number (one output) or an array of {@code outputSize} numbers for
+ * the others; BCE-with-logits targets lie in [0, 1]. An optional {@code "weight"} (finite, >= 0, default 1) weighs
+ * a training example; requests ignore it.
+ * <p>
+ * With a {@link FeatureSchema}, {@code features} is an object of named fields,
+ * {@code {"age": 31, "income": 2.5, "color": "green"}}: every numeric field a number, every categorical field a
+ * string (a value the schema does not list becomes the unseen index 0); fields the schema does not name are
+ * ignored. An array is then accepted only if the schema has no categorical field (numbers in the schema's order).
  */
 public final class JsonRecordDecoder implements RecordDecoder {
 
@@ -28,6 +38,11 @@ public final class JsonRecordDecoder implements RecordDecoder {
 
     public JsonRecordDecoder(ObjectMapper mapper, int inputSize, int outputSize, LossKind loss, int maxBytes) {
         this(mapper, new RecordValidator(inputSize, outputSize, loss, maxBytes));
+    }
+
+    public JsonRecordDecoder(ObjectMapper mapper, int inputSize, int outputSize, LossKind loss, int maxBytes,
+                             RecordSchema schema) {
+        this(mapper, new RecordValidator(inputSize, outputSize, loss, maxBytes, schema));
     }
 
     JsonRecordDecoder(ObjectMapper mapper, RecordValidator validator) {
@@ -39,12 +54,15 @@ public final class JsonRecordDecoder implements RecordDecoder {
     public LabeledExample decodeExample(byte[] value) throws InvalidRecordException {
         JsonNode root = parse(value);
         String id = id(root);
-        float[] features = features(root);
+        Features features = features(root);
         JsonNode label = root.get("label");
         if (label == null || label.isNull()) {
             throw new InvalidRecordException(RejectReason.MISSING_LABEL, "the record has no 'label' field");
         }
-        return new LabeledExample(id, features, label(label));
+        LabeledExample example = new LabeledExample(id, features.numeric, label(label), features.categories,
+                weight(root));
+        features.reportUnseen(validator.schema());
+        return example;
     }
 
     @Override
@@ -57,7 +75,10 @@ public final class JsonRecordDecoder implements RecordDecoder {
         if (root == null || !root.isObject()) {
             throw new InvalidRecordException(RejectReason.UNDECODABLE, "a prediction request must be a JSON object");
         }
-        return new PredictionRequest(id(root), features(root));
+        String id = id(root);
+        Features features = features(root);
+        features.reportUnseen(validator.schema());
+        return new PredictionRequest(id, features.numeric, features.categories);
     }
 
     private JsonNode parse(byte[] value) throws InvalidRecordException {
@@ -87,16 +108,89 @@ public final class JsonRecordDecoder implements RecordDecoder {
         return id.asText();
     }
 
-    private float[] features(JsonNode root) throws InvalidRecordException {
+    /** Decoded features; {@code unseen} names the categorical fields whose value the schema does not list. */
+    private record Features(float[] numeric, int[] categories, List<String> unseen) {
+        void reportUnseen(RecordSchema schema) {
+            unseen.forEach(schema.unseenCategory());
+        }
+    }
+
+    private Features features(JsonNode root) throws InvalidRecordException {
         JsonNode node = root.get("features");
-        if (node == null || !node.isArray()) {
-            throw new InvalidRecordException(RejectReason.MISSING_FEATURES, "'features' must be an array of numbers");
+        FeatureSchema schema = validator.schema().features();
+        if (schema != null && node != null && node.isObject()) {
+            return namedFeatures(node, schema);
+        }
+        if (node == null || !node.isArray() || (schema != null && schema.hasCategorical())) {
+            throw new InvalidRecordException(RejectReason.MISSING_FEATURES, schema == null
+                    ? "'features' must be an array of numbers"
+                    : "'features' must be an object with the fields " + fieldNames(schema)
+                            + (schema.hasCategorical() ? "" : ", or an array of numbers in that order"));
         }
         validator.checkFeatureCount(node.size());
-        return validator.features(numbers(node, "feature", RejectReason.NON_NUMERIC_FEATURE));
+        float[] numeric = validator.features(numbers(node, "feature", RejectReason.NON_NUMERIC_FEATURE));
+        return new Features(numeric, new int[0], List.of());
+    }
+
+    private Features namedFeatures(JsonNode node, FeatureSchema schema) throws InvalidRecordException {
+        float[] numeric = new float[schema.numeric().size()];
+        for (int j = 0; j < numeric.length; j++) {
+            String name = schema.numeric().get(j);
+            JsonNode v = field(node, name);
+            if (!v.isNumber()) {
+                throw new InvalidRecordException(RejectReason.NON_NUMERIC_FEATURE,
+                        "feature '" + name + "' is not a number: " + v);
+            }
+            numeric[j] = (float) v.doubleValue();
+        }
+        validator.features(numeric);
+        List<FeatureSchema.Categorical> fields = schema.categorical();
+        int[] categories = new int[fields.size()];
+        List<String> unseen = new ArrayList<>(0);
+        for (int k = 0; k < categories.length; k++) {
+            String name = fields.get(k).name();
+            JsonNode v = field(node, name);
+            if (!v.isTextual()) {
+                throw new InvalidRecordException(RejectReason.INVALID_CATEGORY,
+                        "categorical feature '" + name + "' must be a string, got " + v);
+            }
+            categories[k] = schema.index(k, v.textValue());
+            if (categories[k] == CategoricalField.UNSEEN) {
+                unseen.add(name);
+            }
+        }
+        return new Features(numeric, categories, unseen);
+    }
+
+    private static JsonNode field(JsonNode features, String name) throws InvalidRecordException {
+        JsonNode v = features.get(name);
+        if (v == null || v.isNull()) {
+            throw new InvalidRecordException(RejectReason.MISSING_FEATURE, "'features' has no field '" + name + "'");
+        }
+        return v;
+    }
+
+    private static List<String> fieldNames(FeatureSchema schema) {
+        List<String> names = new ArrayList<>(schema.numeric());
+        schema.categorical().forEach(c -> names.add(c.name()));
+        return names;
+    }
+
+    private float weight(JsonNode root) throws InvalidRecordException {
+        JsonNode weight = root.get("weight");
+        if (weight == null || weight.isNull()) {
+            return 1f;
+        }
+        if (!weight.isNumber()) {
+            throw new InvalidRecordException(RejectReason.INVALID_WEIGHT, "'weight' must be a number, got " + weight);
+        }
+        return validator.weight(weight.doubleValue());
     }
 
     private Label label(JsonNode label) throws InvalidRecordException {
+        if (label.isTextual() && validator.takesClassIndex()) {
+            return validator.className(label.textValue());
+        }
         if (validator.takesClassIndex()) {
             if (!label.isIntegralNumber() || !label.canConvertToInt()) {
                 throw new InvalidRecordException(RejectReason.INVALID_LABEL, "'label' must be an integer class index");

@@ -65,12 +65,15 @@ public class PredictionRequests {
         }
         if (!requests.isEmpty()) {
             float[][] features = new float[requests.size()][];
+            int[][] categories = new int[requests.size()][];
             for (int i = 0; i < features.length; i++) {
                 features[i] = requests.get(i).features();
+                categories[i] = requests.get(i).categories();
             }
-            List<Prediction> answers = learning.predictor().predict(features);
+            List<Prediction> answers = learning.predictor().predict(features, categories);
             for (int i = 0; i < answers.size(); i++) {
-                byte[] json = mapper.writeValueAsBytes(PredictionJson.of(requests.get(i).id(), answers.get(i)));
+                byte[] json = mapper.writeValueAsBytes(PredictionJson.of(requests.get(i).id(), answers.get(i),
+                        learning.classNames()));
                 OutgoingKafkaRecordMetadata<byte[]> metadata = OutgoingKafkaRecordMetadata.<byte[]>builder()
                         .withKey(accepted.get(i).key())
                         .build();

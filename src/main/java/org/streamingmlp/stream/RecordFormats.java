@@ -20,11 +20,22 @@ public final class RecordFormats {
 
     private final JsonRecordDecoder json;
     private final BinaryRecordDecoder binary;
+    private final boolean binaryCarriesAllFeatures;
 
     public RecordFormats(ObjectMapper mapper, int inputSize, int outputSize, LossKind loss, int maxBytes) {
-        RecordValidator validator = new RecordValidator(inputSize, outputSize, loss, maxBytes);
+        this(mapper, inputSize, outputSize, loss, maxBytes, RecordSchema.NONE);
+    }
+
+    /**
+     * With a {@link RecordSchema}: JSON features may be named fields and labels class names. The binary layout
+     * stays numeric: with categorical fields in the schema a binary record is {@code unsupported-format}.
+     */
+    public RecordFormats(ObjectMapper mapper, int inputSize, int outputSize, LossKind loss, int maxBytes,
+                         RecordSchema schema) {
+        RecordValidator validator = new RecordValidator(inputSize, outputSize, loss, maxBytes, schema);
         this.json = new JsonRecordDecoder(mapper, validator);
         this.binary = new BinaryRecordDecoder(validator);
+        this.binaryCarriesAllFeatures = schema.features() == null || !schema.features().hasCategorical();
     }
 
     /**
@@ -41,7 +52,13 @@ public final class RecordFormats {
                 .trim().toLowerCase(Locale.ROOT);
         return switch (mediaType) {
             case JSON -> json;
-            case BINARY -> binary;
+            case BINARY -> {
+                if (!binaryCarriesAllFeatures) {
+                    throw new InvalidRecordException(RejectReason.UNSUPPORTED_FORMAT, "the binary layout carries "
+                            + "only numeric features, and the feature schema has categorical fields: send JSON");
+                }
+                yield binary;
+            }
             default -> throw new InvalidRecordException(RejectReason.UNSUPPORTED_FORMAT,
                     "content-type '" + contentType + "' is neither " + JSON + " nor " + BINARY);
         };

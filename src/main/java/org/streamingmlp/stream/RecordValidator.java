@@ -14,12 +14,53 @@ final class RecordValidator {
     private final int outputSize;
     private final LossKind loss;
     private final int maxBytes;
+    private final RecordSchema schema;
 
     RecordValidator(int inputSize, int outputSize, LossKind loss, int maxBytes) {
+        this(inputSize, outputSize, loss, maxBytes, RecordSchema.NONE);
+    }
+
+    RecordValidator(int inputSize, int outputSize, LossKind loss, int maxBytes, RecordSchema schema) {
         this.inputSize = inputSize;
         this.outputSize = outputSize;
         this.loss = loss;
         this.maxBytes = maxBytes;
+        this.schema = schema;
+    }
+
+    RecordSchema schema() {
+        return schema;
+    }
+
+    /**
+     * A class given by name: its index in {@code mlp.model.class-names}; {@code unknown-label} for a name not
+     * listed, {@code invalid-label} when no class names are configured.
+     */
+    Label className(String name) throws InvalidRecordException {
+        ClassNames names = schema.classNames();
+        if (names == null) {
+            throw new InvalidRecordException(RejectReason.INVALID_LABEL,
+                    "'label' is a class name, but mlp.model.class-names is not set");
+        }
+        int index = names.indexOf(name);
+        if (index < 0) {
+            throw new InvalidRecordException(RejectReason.UNKNOWN_LABEL,
+                    "'" + name + "' is not one of mlp.model.class-names " + names.names());
+        }
+        return classIndex(index);
+    }
+
+    /** An example's weight: finite, >= 0 and within float range; exactly 1 for the contrastive loss. */
+    float weight(double weight) throws InvalidRecordException {
+        if (!(weight >= 0) || weight > Float.MAX_VALUE) {
+            throw new InvalidRecordException(RejectReason.INVALID_WEIGHT,
+                    "'weight' must be a finite number >= 0, got " + weight);
+        }
+        if (loss == LossKind.CONTRASTIVE && weight != 1) {
+            throw new InvalidRecordException(RejectReason.INVALID_WEIGHT,
+                    "the contrastive loss couples examples in pairs and takes no per-example weight, got " + weight);
+        }
+        return (float) weight;
     }
 
     int outputSize() {

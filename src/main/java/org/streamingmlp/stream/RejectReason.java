@@ -26,7 +26,15 @@ public enum RejectReason {
     /** A label value is infinite or NaN. */
     NON_FINITE_LABEL,
     /** The {@code id} field is present but not a string or a number. */
-    INVALID_ID;
+    INVALID_ID,
+    /** With a feature schema: a named feature of the schema is absent (or null) in {@code features}. */
+    MISSING_FEATURE,
+    /** With a feature schema: a categorical feature is not a string. */
+    INVALID_CATEGORY,
+    /** The label is a class name that {@code mlp.model.class-names} does not list. */
+    UNKNOWN_LABEL,
+    /** {@code weight} is not a finite number >= 0 (or is not 1 for the contrastive loss). */
+    INVALID_WEIGHT;
 
     /** The code as it appears in headers and metrics. */
     public String code() {

@@ -18,6 +18,39 @@ final class Batches {
         return x;
     }
 
+    /** One row of category indices per example (rows are empty without categorical fields). */
+    static int[][] categories(List<LabeledExample> examples) {
+        int[][] c = new int[examples.size()][];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = examples.get(i).categories();
+        }
+        return c;
+    }
+
+    /** The examples' weights, or null when every one is 1 (the plain mean). */
+    static float[] weights(List<LabeledExample> examples) {
+        float[] w = new float[examples.size()];
+        boolean plain = true;
+        for (int i = 0; i < w.length; i++) {
+            w[i] = examples.get(i).weight();
+            plain &= w[i] == 1f;
+        }
+        return plain ? null : w;
+    }
+
+    /** True when the examples weigh nothing together (every weight 0): such a batch has nothing to learn. */
+    static boolean weightless(float[] weights) {
+        if (weights == null) {
+            return false;
+        }
+        for (float w : weights) {
+            if (w != 0f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** All labels of one batch are of one kind: the decoder made them for the configured loss. */
     static Targets targets(List<LabeledExample> examples) {
         if (examples.get(0).label() instanceof Label.ClassIndex) {

@@ -116,7 +116,7 @@ public final class Trainer implements Runnable {
     private void onBatch(List<LabeledExample> batch) {
         float[][] x = Batches.features(batch);
         examplesSeen += batch.size();
-        recentScore.add(Score.of(currentSnapshot().predict(x), batch, classifies));
+        recentScore.add(Score.of(currentSnapshot().predict(x, Batches.categories(batch)), batch, classifies));
         if (monitor.frozen()) {
             examplesIgnoredWhileFrozen += batch.size();
         } else {
@@ -128,7 +128,11 @@ public final class Trainer implements Runnable {
     }
 
     private void learn(float[][] x, List<LabeledExample> batch) {
-        StepResult result = learner.learnMany(x, Batches.targets(batch));
+        float[] weights = Batches.weights(batch);
+        if (Batches.weightless(weights)) {
+            return;   // every example has weight 0: the weighted mean is undefined, nothing to learn
+        }
+        StepResult result = learner.learnMany(x, Batches.categories(batch), Batches.targets(batch), weights);
         lastStep = result;
         if (result.skipped()) {
             consecutiveSkipped++;
@@ -153,9 +157,10 @@ public final class Trainer implements Runnable {
             return;   // too few examples to judge the model: no figure, no early-stopping evidence
         }
         float[][] x = Batches.features(window);
-        validationLoss = learner.evaluateLoss(x, Batches.targets(window));
+        int[][] categories = Batches.categories(window);
+        validationLoss = learner.evaluateLoss(x, categories, Batches.targets(window));
         // Scored by a private snapshot of this very step: the published one may lag by up to snapshot-every-steps.
-        validationAccuracy = classifies ? Score.of(learner.snapshot(modelVersion).predict(x), window, true)
+        validationAccuracy = classifies ? Score.of(learner.snapshot(modelVersion).predict(x, categories), window, true)
                 : Double.NaN;
         switch (monitor.onEvaluation(validationLoss, validationAccuracy, learner.step())) {
             case IMPROVED -> bestSnapshot = publishedAsBest();
