@@ -142,6 +142,13 @@ public interface ServiceConfig {
         @WithDefault("100")
         int minValidationExamples();
 
+        /**
+         * Standardise every feature by its running mean and standard deviation over the training examples seen
+         * (part of the model state: snapshots carry the scaling their parameters were trained under).
+         */
+        @WithDefault("false")
+        boolean standardizeFeatures();
+
         /** Liveness fails after this many consecutive updates skipped for a non-finite loss or gradient. */
         @WithDefault("100")
         int maxConsecutiveSkipped();

@@ -3,9 +3,9 @@ package org.streamingmlp.predict;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.streamingmlp.learner.ModelSnapshot;
 import org.streamingmlp.nn.LossKind;
 import org.streamingmlp.trainer.Score;
+import org.streamingmlp.trainer.ServingModel;
 import org.streamingmlp.trainer.SnapshotRegistry;
 
 /**
@@ -24,7 +24,7 @@ public final class Predictor {
 
     /** @throws NoModelYetException before the trainer has published its first snapshot */
     public List<Prediction> predict(float[][] features) {
-        ModelSnapshot snapshot = snapshots.current().orElseThrow(NoModelYetException::new);
+        ServingModel snapshot = snapshots.current().orElseThrow(NoModelYetException::new);
         float[][] outputs = snapshot.predict(features);
         List<Prediction> predictions = new ArrayList<>(outputs.length);
         for (float[] row : outputs) {

@@ -79,7 +79,7 @@ public class LearningService {
                 trainingConfig.loss(), config.records().maxBytes());
         TrainerSettings settings = new TrainerSettings(training.batchSize(), training.maxBatchWait(),
                 training.snapshotEverySteps(), training.validateEverySteps(), training.minValidationExamples(),
-                config.metrics().interval());
+                training.standardizeFeatures(), config.metrics().interval());
         ValidationMonitor monitor = LearnerSettings.validationMonitor(config, trainingConfig.loss());
         maxConsecutiveSkipped = training.maxConsecutiveSkipped();
         trainer = new Trainer(new OnlineLearner(trainingConfig), queue, snapshots, validation, settings, monitor,

@@ -6,7 +6,6 @@ import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 import org.streamingmlp.learner.EarlyStopping;
-import org.streamingmlp.learner.ModelSnapshot;
 import org.streamingmlp.learner.OnlineLearner;
 import org.streamingmlp.learner.StepResult;
 import org.streamingmlp.nn.LossKind;
@@ -36,6 +35,8 @@ public final class Trainer implements Runnable {
     private final Consumer<TrainingReport> reports;
     private final Consumer<TrainingEvent> events;
     private final boolean classifies;
+    /** Null when standardisation is off. */
+    private final FeatureStandardizer standardizer;
 
     private final SlidingMean recentLoss = new SlidingMean(RECENT_STEPS);
     private final SlidingMean recentScore = new SlidingMean(RECENT_STEPS);
@@ -50,7 +51,7 @@ public final class Trainer implements Runnable {
     private int validationExamples;
     private long evaluatedAtStep = -1;
     private long evaluatedAtReceived = -1;
-    private ModelSnapshot bestSnapshot;
+    private ServingModel bestSnapshot;
     private long lastReportNanos;
     private long examplesAtLastReport;
 
@@ -71,8 +72,10 @@ public final class Trainer implements Runnable {
         this.events = events;
         LossKind loss = learner.config().loss();
         this.classifies = loss == LossKind.CROSS_ENTROPY || loss == LossKind.FOCAL;
+        this.standardizer = settings.standardizeFeatures()
+                ? new FeatureStandardizer(learner.config().model().inputSize()) : null;
         // The untrained model answers predictions until the first step: a snapshot exists from the start.
-        publish(learner.snapshot(nextVersion()));
+        publish(serving(nextVersion()));
         lastReportNanos = System.nanoTime();
         status = report(0);
     }
@@ -120,7 +123,10 @@ public final class Trainer implements Runnable {
         if (monitor.frozen()) {
             examplesIgnoredWhileFrozen += batch.size();
         } else {
-            learn(x, batch);
+            if (standardizer != null) {
+                standardizer.update(x);
+            }
+            learn(scaling().apply(x), batch);
         }
         if (++batchesSinceEvaluation >= settings.validateEverySteps()) {
             evaluate();
@@ -139,7 +145,7 @@ public final class Trainer implements Runnable {
         consecutiveSkipped = 0;
         recentLoss.add(result.loss());
         if (learner.step() % settings.snapshotEverySteps() == 0) {
-            publish(learner.snapshot(nextVersion()));
+            publish(serving(nextVersion()));
         }
     }
 
@@ -152,7 +158,7 @@ public final class Trainer implements Runnable {
         if (window.size() < settings.minValidationExamples()) {
             return;   // too few examples to judge the model: no figure, no early-stopping evidence
         }
-        float[][] x = Batches.features(window);
+        float[][] x = scaling().apply(Batches.features(window));
         validationLoss = learner.evaluateLoss(x, Batches.targets(window));
         // Scored by a private snapshot of this very step: the published one may lag by up to snapshot-every-steps.
         validationAccuracy = classifies ? Score.of(learner.snapshot(modelVersion).predict(x), window, true)
@@ -169,12 +175,12 @@ public final class Trainer implements Runnable {
      * The best model so far, as a published snapshot: predictions may have been answered by exactly these
      * parameters, under the version that the early-stopping event later names.
      */
-    private ModelSnapshot publishedAsBest() {
-        ModelSnapshot published = currentSnapshot();
+    private ServingModel publishedAsBest() {
+        ServingModel published = currentSnapshot();
         if (published.step() == learner.step()) {
             return published;
         }
-        ModelSnapshot best = learner.snapshot(nextVersion());
+        ServingModel best = serving(nextVersion());
         publish(best);
         return best;
     }
@@ -182,9 +188,12 @@ public final class Trainer implements Runnable {
     private void stopEarly() {
         EarlyStopping stopping = monitor.earlyStopping();
         if (bestSnapshot != null) {   // null only if no evaluation of the round was ever an improvement
-            learner.restore(bestSnapshot);
+            learner.restore(bestSnapshot.model());
+            if (standardizer != null) {
+                standardizer.restore(bestSnapshot.scaling());
+            }
         }
-        publish(learner.snapshot(nextVersion()));
+        publish(serving(nextVersion()));
         LOG.infof("Early stopping at step %d: no improvement for %d evaluations; restored the model of step %d "
                 + "(best validation %s %.5f) as version %d; training is frozen until drift", learner.step(),
                 stopping.counter(), stopping.bestStep(), monitor.monitored().name().toLowerCase(), stopping.best(),
@@ -209,15 +218,24 @@ public final class Trainer implements Runnable {
         status = report(status.examplesPerSecond());
     }
 
-    private ModelSnapshot currentSnapshot() {
+    private ServingModel currentSnapshot() {
         return snapshots.current().orElseThrow();
+    }
+
+    private FeatureScaling scaling() {
+        return standardizer == null ? FeatureScaling.IDENTITY : standardizer.scaling();
+    }
+
+    /** The current parameters with the scaling they are trained under, as an immutable version. */
+    private ServingModel serving(long version) {
+        return new ServingModel(learner.snapshot(version), scaling());
     }
 
     private long nextVersion() {
         return ++modelVersion;
     }
 
-    private void publish(ModelSnapshot snapshot) {
+    private void publish(ServingModel snapshot) {
         snapshots.publish(snapshot);
     }
 

@@ -69,6 +69,8 @@ class EarlyStoppingAndDriftIT {
             config.put("mlp.early-stopping.patience", "5");
             config.put("mlp.early-stopping.min-delta", "0.002");
             config.put("mlp.metrics.interval", "300ms");
+            // Exercised here too: the restored best model must come back with the scaling it was trained under.
+            config.put("mlp.training.standardize-features", "true");
             return config;
         }
     }
