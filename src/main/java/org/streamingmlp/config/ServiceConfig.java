@@ -2,6 +2,7 @@ package org.streamingmlp.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -30,6 +31,8 @@ public interface ServiceConfig {
     EarlyStopping earlyStopping();
 
     Drift drift();
+
+    Checkpoints checkpoint();
 
     Schedule schedule();
 
@@ -229,6 +232,24 @@ public interface ServiceConfig {
         /** Restart the cosine after each cycle (a stream never ends) instead of holding the floor. */
         @WithDefault("true")
         boolean warmRestarts();
+    }
+
+    /** Checkpoints of the learner's state; off unless a directory is given. */
+    interface Checkpoints {
+        /** Directory of the checkpoints; unset: no checkpoints. The newest valid one is restored at startup. */
+        Optional<String> dir();
+
+        /** Newest checkpoints kept. */
+        @WithDefault("3")
+        int keep();
+
+        /** A checkpoint after this many optimizer steps... */
+        @WithDefault("1000")
+        long everySteps();
+
+        /** ...or after this long, if the model changed. Also on graceful shutdown and on POST /model/checkpoint. */
+        @WithDefault("60s")
+        Duration interval();
     }
 
     interface Records {

@@ -1,6 +1,10 @@
 package org.streamingmlp.service;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
@@ -17,6 +21,8 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 import org.jboss.logging.Logger;
+import org.streamingmlp.checkpoint.Checkpoint;
+import org.streamingmlp.checkpoint.CheckpointStore;
 import org.streamingmlp.config.LearnerSettings;
 import org.streamingmlp.config.ServiceConfig;
 import org.streamingmlp.learner.OnlineLearner;
@@ -79,17 +85,29 @@ public class LearningService {
                 trainingConfig.loss(), config.records().maxBytes());
         TrainerSettings settings = new TrainerSettings(training.batchSize(), training.maxBatchWait(),
                 training.snapshotEverySteps(), training.validateEverySteps(), training.minValidationExamples(),
-                training.standardizeFeatures(), config.metrics().interval());
+                training.standardizeFeatures(), config.metrics().interval(), config.checkpoint().everySteps(),
+                config.checkpoint().interval());
         ValidationMonitor monitor = LearnerSettings.validationMonitor(config, trainingConfig.loss());
         maxConsecutiveSkipped = training.maxConsecutiveSkipped();
+        CheckpointStore store = config.checkpoint().dir()
+                .map(dir -> new CheckpointStore(Path.of(dir), config.checkpoint().keep())).orElse(null);
+        Optional<Checkpoint> resume = store == null ? Optional.empty() : newestCheckpoint(store);
         trainer = new Trainer(new OnlineLearner(trainingConfig), queue, snapshots, validation, settings, monitor,
-                metricsPublisher::publish, metricsPublisher::publishEvent);
+                metricsPublisher::publish, metricsPublisher::publishEvent, store, resume);
         TrainingMeters.register(registry, this);
         trainerThread = new Thread(trainer, "mlp-trainer");
         trainerThread.setDaemon(true);
         trainerThread.start();
         LOG.infof("Learning service started: %s, loss %s, batch %d", trainingConfig.model(), trainingConfig.loss(),
                 training.batchSize());
+    }
+
+    private static Optional<Checkpoint> newestCheckpoint(CheckpointStore store) {
+        try {
+            return store.loadNewestValid();
+        } catch (IOException e) {
+            throw new IllegalStateException("mlp.checkpoint.dir cannot be read: " + e.getMessage(), e);
+        }
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
@@ -110,6 +128,11 @@ public class LearningService {
 
     public void validateWith(LabeledExample example) {
         validation.add(example);
+    }
+
+    /** Asks the trainer for a checkpoint now; completes with its directory once written. */
+    public CompletableFuture<Path> checkpoint() {
+        return trainer.requestCheckpoint();
     }
 
     public Predictor predictor() {

@@ -1,10 +1,17 @@
 package org.streamingmlp.trainer;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
+import org.streamingmlp.checkpoint.Checkpoint;
+import org.streamingmlp.checkpoint.CheckpointStore;
 import org.streamingmlp.learner.EarlyStopping;
 import org.streamingmlp.learner.OnlineLearner;
 import org.streamingmlp.learner.StepResult;
@@ -54,6 +61,11 @@ public final class Trainer implements Runnable {
     private ServingModel bestSnapshot;
     private long lastReportNanos;
     private long examplesAtLastReport;
+    /** Null when checkpointing is off. */
+    private final CheckpointStore checkpoints;
+    private final ConcurrentLinkedQueue<CompletableFuture<Path>> checkpointRequests = new ConcurrentLinkedQueue<>();
+    private long stepAtLastCheckpoint;
+    private long lastCheckpointNanos = System.nanoTime();
 
     private volatile TrainingReport status;
     private volatile boolean running = true;
@@ -62,6 +74,18 @@ public final class Trainer implements Runnable {
     public Trainer(OnlineLearner learner, BlockingQueue<LabeledExample> queue, SnapshotRegistry snapshots,
                    ValidationWindow validation, TrainerSettings settings, ValidationMonitor monitor,
                    Consumer<TrainingReport> reports, Consumer<TrainingEvent> events) {
+        this(learner, queue, snapshots, validation, settings, monitor, reports, events, null, Optional.empty());
+    }
+
+    /**
+     * @param checkpoints where checkpoints go (periodically, on request and at shutdown); null to disable
+     * @param resume      a checkpoint to continue from: its state is restored before the first snapshot, whose
+     *                    version follows the checkpoint's, so versions keep going up across restarts
+     */
+    public Trainer(OnlineLearner learner, BlockingQueue<LabeledExample> queue, SnapshotRegistry snapshots,
+                   ValidationWindow validation, TrainerSettings settings, ValidationMonitor monitor,
+                   Consumer<TrainingReport> reports, Consumer<TrainingEvent> events, CheckpointStore checkpoints,
+                   Optional<Checkpoint> resume) {
         this.learner = learner;
         this.batcher = new MicroBatcher(queue, settings.batchSize(), settings.maxBatchWait());
         this.snapshots = snapshots;
@@ -74,6 +98,8 @@ public final class Trainer implements Runnable {
         this.classifies = loss == LossKind.CROSS_ENTROPY || loss == LossKind.FOCAL;
         this.standardizer = settings.standardizeFeatures()
                 ? new FeatureStandardizer(learner.config().model().inputSize()) : null;
+        this.checkpoints = checkpoints;
+        resume.ifPresent(this::restore);
         // The untrained model answers predictions until the first step: a snapshot exists from the start.
         publish(serving(nextVersion()));
         lastReportNanos = System.nanoTime();
@@ -92,10 +118,17 @@ public final class Trainer implements Runnable {
                     evaluate();
                 }
                 reportIfDue();
+                checkpointIfDue();
             }
+            if (checkpoints != null && learner.step() != stepAtLastCheckpoint) {
+                writeCheckpoint();   // graceful stop: the work since the last checkpoint is kept
+            }
+            failPendingCheckpoints(new IllegalStateException("the trainer stopped"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            failPendingCheckpoints(e);
         } catch (Throwable t) {
+            failPendingCheckpoints(t);
             failure = t;
             LOG.error("The trainer thread stopped on an unexpected error; the model is no longer updated", t);
         }
@@ -104,6 +137,22 @@ public final class Trainer implements Runnable {
     /** Asks the loop to finish its current batch and return. */
     public void stop() {
         running = false;
+    }
+
+    /**
+     * Asks the trainer thread to write a checkpoint after its current batch; completes with its directory.
+     * Fails at once when checkpointing is off ({@code mlp.checkpoint.dir} unset).
+     */
+    public CompletableFuture<Path> requestCheckpoint() {
+        CompletableFuture<Path> request = new CompletableFuture<>();
+        if (checkpoints == null) {
+            request.completeExceptionally(new IllegalStateException("checkpointing is off: set mlp.checkpoint.dir"));
+        } else if (!running) {
+            request.completeExceptionally(new IllegalStateException("the trainer is stopping"));
+        } else {
+            checkpointRequests.add(request);
+        }
+        return request;
     }
 
     /** The latest report, refreshed at every report interval and at every event. */
@@ -237,6 +286,62 @@ public final class Trainer implements Runnable {
 
     private void publish(ServingModel snapshot) {
         snapshots.publish(snapshot);
+    }
+
+    private void checkpointIfDue() {
+        if (checkpoints == null) {
+            return;
+        }
+        boolean due = learner.step() - stepAtLastCheckpoint >= settings.checkpointEverySteps()
+                || learner.step() != stepAtLastCheckpoint
+                && System.nanoTime() - lastCheckpointNanos >= settings.checkpointInterval().toNanos();
+        if (due || !checkpointRequests.isEmpty()) {
+            Path written = writeCheckpoint();
+            for (CompletableFuture<Path> request; (request = checkpointRequests.poll()) != null; ) {
+                if (written != null) {
+                    request.complete(written);
+                } else {
+                    request.completeExceptionally(new IOException("the checkpoint could not be written; see the log"));
+                }
+            }
+        }
+    }
+
+    /** Writes a checkpoint of the current state; a failure is logged and training goes on. */
+    private Path writeCheckpoint() {
+        FeatureScaling scaling = scaling();
+        Checkpoint checkpoint = new Checkpoint(modelVersion, learner.scheduleOrigin(), examplesSeen,
+                learner.trainingState(), learner.parameterShapes(), scaling.count(), scaling.mean(),
+                scaling.sumOfSquaredDeviations());
+        try {
+            Path written = checkpoints.write(checkpoint);
+            stepAtLastCheckpoint = learner.step();
+            lastCheckpointNanos = System.nanoTime();
+            LOG.debugf("Checkpoint %s written at step %d", written.getFileName(), learner.step());
+            return written;
+        } catch (IOException | RuntimeException e) {
+            LOG.errorf(e, "Could not write a checkpoint at step %d; training goes on", learner.step());
+            return null;
+        }
+    }
+
+    private void failPendingCheckpoints(Throwable cause) {
+        for (CompletableFuture<Path> request; (request = checkpointRequests.poll()) != null; ) {
+            request.completeExceptionally(cause);
+        }
+    }
+
+    private void restore(Checkpoint checkpoint) {
+        learner.restoreTrainingState(checkpoint.training());
+        learner.restoreScheduleOrigin(checkpoint.scheduleOrigin());
+        modelVersion = checkpoint.modelVersion();
+        examplesSeen = checkpoint.examplesSeen();
+        examplesAtLastReport = examplesSeen;
+        stepAtLastCheckpoint = learner.step();
+        if (standardizer != null && checkpoint.scalingCount() > 0) {
+            standardizer.restore(new FeatureScaling(checkpoint.scalingCount(), checkpoint.scalingMean(),
+                    checkpoint.scalingM2()));
+        }
     }
 
     private void reportIfDue() {

@@ -12,7 +12,10 @@ import java.time.Duration;
  * @param minValidationExamples the validation window must hold this many examples to be evaluated
  * @param standardizeFeatures scale features by their running mean and standard deviation
  * @param reportInterval     publish a {@link TrainingReport} this often
+ * @param checkpointEverySteps write a checkpoint after this many steps (when checkpointing is on)
+ * @param checkpointInterval   or after this long, if there was at least one step
  */
 public record TrainerSettings(int batchSize, Duration maxBatchWait, int snapshotEverySteps, int validateEverySteps,
-                              int minValidationExamples, boolean standardizeFeatures, Duration reportInterval) {
+                              int minValidationExamples, boolean standardizeFeatures, Duration reportInterval,
+                              long checkpointEverySteps, Duration checkpointInterval) {
 }
