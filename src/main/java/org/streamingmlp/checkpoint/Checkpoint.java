@@ -17,7 +17,16 @@ import org.streamingmlp.learner.TrainingState;
  * @param scalingCount        examples behind the feature scaling (0: no standardisation)
  * @param scalingMean         running mean of each feature
  * @param scalingM2           running sum of squared deviations of each feature
+ * @param trainingOffsets     per training partition ({@code topic-partition}), the next offset to consume: every
+ *                            record before it has been through the trainer, none after it
+ * @param validationOffsets   per validation partition, where to resume so the validation window refills
  */
 public record Checkpoint(long modelVersion, long scheduleOrigin, long examplesSeen, TrainingState training,
-                         Map<String, long[]> shapes, long scalingCount, double[] scalingMean, double[] scalingM2) {
+                         Map<String, long[]> shapes, long scalingCount, double[] scalingMean, double[] scalingM2,
+                         Map<String, Long> trainingOffsets, Map<String, Long> validationOffsets) {
+
+    public Checkpoint {
+        trainingOffsets = Map.copyOf(trainingOffsets);
+        validationOffsets = Map.copyOf(validationOffsets);
+    }
 }

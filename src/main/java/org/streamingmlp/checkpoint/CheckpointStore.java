@@ -33,7 +33,7 @@ import org.streamingmlp.optim.AdamW;
  * <pre>
  *   model.safetensors      parameters and running statistics, PyTorch names, [out, in] weights
  *   optimizer.safetensors  AdamW moments exp_avg and exp_avg_sq over the flat parameter buffer (F64)
- *   state.json             step, schedule position, version, feature scaling, SHA-256 of the two files
+ *   state.json             step, schedule position, version, feature scaling, consumer offsets, SHA-256 of the files
  *   COMMIT                 SHA-256 of state.json: a checkpoint without a matching COMMIT does not exist
  * </pre>
  * A checkpoint is written into a hidden temporary directory, every file and the directory are fsync'ed, and it is
@@ -153,7 +153,14 @@ public final class CheckpointStore {
                 parameters, buffers, adam);
         return new Checkpoint(json.get("modelVersion").asLong(), json.get("scheduleOrigin").asLong(),
                 json.get("examplesSeen").asLong(), training, shapes, json.at("/scaling/count").asLong(),
-                doubles(json.at("/scaling/mean")), doubles(json.at("/scaling/m2")));
+                doubles(json.at("/scaling/mean")), doubles(json.at("/scaling/m2")),
+                offsets(json.at("/offsets/training")), offsets(json.at("/offsets/validation")));
+    }
+
+    private static Map<String, Long> offsets(JsonNode object) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        object.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asLong()));
+        return out;
     }
 
     private static Map<String, SafeTensors.Tensor> modelTensors(Checkpoint checkpoint) {
@@ -198,6 +205,11 @@ public final class CheckpointStore {
         for (double v : c.scalingM2()) {
             m2.add(v);
         }
+        ObjectNode offsets = json.putObject("offsets");
+        ObjectNode trainingOffsets = offsets.putObject("training");
+        new java.util.TreeMap<>(c.trainingOffsets()).forEach(trainingOffsets::put);
+        ObjectNode validationOffsets = offsets.putObject("validation");
+        new java.util.TreeMap<>(c.validationOffsets()).forEach(validationOffsets::put);
         ObjectNode sums = json.putObject("sha256");
         sums.put(MODEL, sha256(model));
         sums.put(OPTIMIZER, sha256(optimizer));

@@ -3,6 +3,7 @@ package org.streamingmlp.service;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -30,7 +31,9 @@ import org.streamingmlp.learner.TrainingConfig;
 import org.streamingmlp.predict.Predictor;
 import org.streamingmlp.stream.MetricsPublisher;
 import org.streamingmlp.stream.RecordFormats;
+import org.streamingmlp.trainer.ConsumedExample;
 import org.streamingmlp.trainer.LabeledExample;
+import org.streamingmlp.trainer.SourceOffset;
 import org.streamingmlp.trainer.SnapshotRegistry;
 import org.streamingmlp.trainer.Trainer;
 import org.streamingmlp.trainer.TrainerSettings;
@@ -64,7 +67,7 @@ public class LearningService {
     MeterRegistry registry;
 
     private TrainingConfig trainingConfig;
-    private BlockingQueue<LabeledExample> queue;
+    private BlockingQueue<ConsumedExample> queue;
     private ValidationWindow validation;
     private SnapshotRegistry snapshots;
     private Predictor predictor;
@@ -72,6 +75,7 @@ public class LearningService {
     private Trainer trainer;
     private Thread trainerThread;
     private int maxConsecutiveSkipped;
+    private volatile Map<String, Long> resumeOffsets = Map.of();
 
     void start(@Observes @Priority(STARTUP_PRIORITY) StartupEvent event) {
         LearnerSettings.checkServiceSettings(config);
@@ -92,6 +96,11 @@ public class LearningService {
         CheckpointStore store = config.checkpoint().dir()
                 .map(dir -> new CheckpointStore(Path.of(dir), config.checkpoint().keep())).orElse(null);
         Optional<Checkpoint> resume = store == null ? Optional.empty() : newestCheckpoint(store);
+        resume.ifPresent(c -> {
+            Map<String, Long> offsets = new java.util.HashMap<>(c.trainingOffsets());
+            offsets.putAll(c.validationOffsets());
+            resumeOffsets = Map.copyOf(offsets);
+        });
         trainer = new Trainer(new OnlineLearner(trainingConfig), queue, snapshots, validation, settings, monitor,
                 metricsPublisher::publish, metricsPublisher::publishEvent, store, resume);
         TrainingMeters.register(registry, this);
@@ -122,12 +131,21 @@ public class LearningService {
      * Hands a training example to the trainer, waiting while its queue is full: the caller is a Kafka
      * consumer, so waiting here pauses consumption instead of growing memory.
      */
-    public void learn(LabeledExample example) throws InterruptedException {
-        queue.put(example);
+    public void learn(LabeledExample example, SourceOffset source) throws InterruptedException {
+        queue.put(new ConsumedExample(example, source));
     }
 
-    public void validateWith(LabeledExample example) {
-        validation.add(example);
+    public void validateWith(LabeledExample example, SourceOffset source) {
+        validation.add(new ConsumedExample(example, source));
+    }
+
+    /**
+     * Where the training and validation consumers resume, by {@code topic-partition}: the offsets of the
+     * checkpoint restored at startup (empty without one). The consumers seek there on their first assignment,
+     * so each example reaches the model once across restarts.
+     */
+    public Map<String, Long> resumeOffsets() {
+        return resumeOffsets;
     }
 
     /** Asks the trainer for a checkpoint now; completes with its directory once written. */

@@ -34,7 +34,7 @@ public final class Trainer implements Runnable {
     private static final int RECENT_STEPS = 100;
 
     private final OnlineLearner learner;
-    private final MicroBatcher batcher;
+    private final MicroBatcher<ConsumedExample> batcher;
     private final SnapshotRegistry snapshots;
     private final ValidationWindow validation;
     private final TrainerSettings settings;
@@ -65,13 +65,15 @@ public final class Trainer implements Runnable {
     private final CheckpointStore checkpoints;
     private final ConcurrentLinkedQueue<CompletableFuture<Path>> checkpointRequests = new ConcurrentLinkedQueue<>();
     private long stepAtLastCheckpoint;
+    /** Next offset to consume per training partition: everything before it has been through the trainer. */
+    private final java.util.Map<String, Long> trainingOffsets = new java.util.TreeMap<>();
     private long lastCheckpointNanos = System.nanoTime();
 
     private volatile TrainingReport status;
     private volatile boolean running = true;
     private volatile Throwable failure;
 
-    public Trainer(OnlineLearner learner, BlockingQueue<LabeledExample> queue, SnapshotRegistry snapshots,
+    public Trainer(OnlineLearner learner, BlockingQueue<ConsumedExample> queue, SnapshotRegistry snapshots,
                    ValidationWindow validation, TrainerSettings settings, ValidationMonitor monitor,
                    Consumer<TrainingReport> reports, Consumer<TrainingEvent> events) {
         this(learner, queue, snapshots, validation, settings, monitor, reports, events, null, Optional.empty());
@@ -82,12 +84,12 @@ public final class Trainer implements Runnable {
      * @param resume      a checkpoint to continue from: its state is restored before the first snapshot, whose
      *                    version follows the checkpoint's, so versions keep going up across restarts
      */
-    public Trainer(OnlineLearner learner, BlockingQueue<LabeledExample> queue, SnapshotRegistry snapshots,
+    public Trainer(OnlineLearner learner, BlockingQueue<ConsumedExample> queue, SnapshotRegistry snapshots,
                    ValidationWindow validation, TrainerSettings settings, ValidationMonitor monitor,
                    Consumer<TrainingReport> reports, Consumer<TrainingEvent> events, CheckpointStore checkpoints,
                    Optional<Checkpoint> resume) {
         this.learner = learner;
-        this.batcher = new MicroBatcher(queue, settings.batchSize(), settings.maxBatchWait());
+        this.batcher = new MicroBatcher<>(queue, settings.batchSize(), settings.maxBatchWait());
         this.snapshots = snapshots;
         this.validation = validation;
         this.settings = settings;
@@ -110,9 +112,14 @@ public final class Trainer implements Runnable {
     public void run() {
         try {
             while (running) {
-                List<LabeledExample> batch = batcher.next();
+                List<ConsumedExample> batch = batcher.next();
                 if (!batch.isEmpty()) {
-                    onBatch(batch);
+                    onBatch(batch.stream().map(ConsumedExample::example).toList());
+                    for (ConsumedExample consumed : batch) {   // learned (or, frozen, deliberately not)
+                        if (consumed.source() != null) {
+                            trainingOffsets.put(consumed.source().key(), consumed.source().offset() + 1);
+                        }
+                    }
                 } else if (learner.step() != evaluatedAtStep || validation.received() != evaluatedAtReceived) {
                     // The stream paused: measure the latest model now rather than at a step that may not come.
                     evaluate();
@@ -312,7 +319,7 @@ public final class Trainer implements Runnable {
         FeatureScaling scaling = scaling();
         Checkpoint checkpoint = new Checkpoint(modelVersion, learner.scheduleOrigin(), examplesSeen,
                 learner.trainingState(), learner.parameterShapes(), scaling.count(), scaling.mean(),
-                scaling.sumOfSquaredDeviations());
+                scaling.sumOfSquaredDeviations(), trainingOffsets, validation.resumeOffsets());
         try {
             Path written = checkpoints.write(checkpoint);
             stepAtLastCheckpoint = learner.step();
@@ -338,6 +345,7 @@ public final class Trainer implements Runnable {
         examplesSeen = checkpoint.examplesSeen();
         examplesAtLastReport = examplesSeen;
         stepAtLastCheckpoint = learner.step();
+        trainingOffsets.putAll(checkpoint.trainingOffsets());
         if (standardizer != null && checkpoint.scalingCount() > 0) {
             standardizer.restore(new FeatureScaling(checkpoint.scalingCount(), checkpoint.scalingMean(),
                     checkpoint.scalingM2()));

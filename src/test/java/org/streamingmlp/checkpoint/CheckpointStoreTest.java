@@ -53,7 +53,8 @@ class CheckpointStoreTest {
 
     private static Checkpoint checkpointOf(OnlineLearner learner, long version) {
         return new Checkpoint(version, 3, 1234, learner.trainingState(), learner.parameterShapes(), 2,
-                new double[] {1.5, -2}, new double[] {0.5, 8});
+                new double[] {1.5, -2}, new double[] {0.5, 8}, Map.of("mlp.train-0", 640L, "mlp.train-1", 12L),
+                Map.of("mlp.validation-0", 100L));
     }
 
     @Test
@@ -69,6 +70,8 @@ class CheckpointStoreTest {
         assertEquals(3, restored.scheduleOrigin());
         assertEquals(1234, restored.examplesSeen());
         assertArrayEquals(new double[] {1.5, -2}, restored.scalingMean());
+        assertEquals(Map.of("mlp.train-0", 640L, "mlp.train-1", 12L), restored.trainingOffsets());
+        assertEquals(Map.of("mlp.validation-0", 100L), restored.validationOffsets());
         OnlineLearner resumed = learner();
         resumed.restoreTrainingState(restored.training());
         train(resumed, 2, 20);

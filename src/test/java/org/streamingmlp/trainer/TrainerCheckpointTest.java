@@ -32,7 +32,7 @@ class TrainerCheckpointTest {
 
     private static final float[][] PROBE = {{1, 0}, {0, 1}, {-1, -1}};
 
-    private Trainer trainer(BlockingQueue<LabeledExample> queue, SnapshotRegistry snapshots, CheckpointStore store) {
+    private Trainer trainer(BlockingQueue<ConsumedExample> queue, SnapshotRegistry snapshots, CheckpointStore store) {
         OnlineLearner learner = new OnlineLearner(TrainingConfig.defaults(MlpConfig.of(2, List.of(8), 2)));
         TrainerSettings settings = new TrainerSettings(8, Duration.ofMillis(20), 1, 1000, 1, true,
                 Duration.ofHours(1), 1_000_000, Duration.ofHours(1));
@@ -51,7 +51,7 @@ class TrainerCheckpointTest {
     @Test
     void checkpointsOnRequestAndAtShutdownAndResumesWithHigherVersions() throws Exception {
         CheckpointStore store = new CheckpointStore(dir, 5);
-        BlockingQueue<LabeledExample> queue = new ArrayBlockingQueue<>(1000);
+        BlockingQueue<ConsumedExample> queue = new ArrayBlockingQueue<>(1000);
         SnapshotRegistry snapshots = new SnapshotRegistry();
         Trainer first = trainer(queue, snapshots, store);
         Thread thread = new Thread(first);
@@ -59,14 +59,16 @@ class TrainerCheckpointTest {
         java.util.Random random = new java.util.Random(1);
         for (int i = 0; i < 400; i++) {
             int y = random.nextInt(2);
-            queue.put(new LabeledExample("e" + i, new float[] {y * 3f + (float) random.nextGaussian(),
-                    100f + (float) random.nextGaussian()}, new Label.ClassIndex(y)));
+            queue.put(new ConsumedExample(new LabeledExample("e" + i, new float[] {y * 3f + (float) random.nextGaussian(),
+                    100f + (float) random.nextGaussian()}, new Label.ClassIndex(y)), new SourceOffset("t", 0, i)));
         }
         while (!queue.isEmpty()) {
             Thread.sleep(10);
         }
         Path onRequest = first.requestCheckpoint().get(30, TimeUnit.SECONDS);
         assertTrue(Files.exists(onRequest.resolve("model.safetensors")));
+        assertEquals(java.util.Map.of("t-0", 400L), store.loadNewestValid().orElseThrow().trainingOffsets(),
+                "the checkpoint resumes after the last example the trainer took");
         first.stop();
         thread.join(10_000);
         ServingModel last = snapshots.current().orElseThrow();
