@@ -7,8 +7,13 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 import org.streamingmlp.service.LearningService;
+import org.streamingmlp.stream.Channels;
+import org.streamingmlp.stream.PartitionAssignments;
 
-/** Ready once a model snapshot can answer predictions (SmallRye adds its own Kafka readiness checks). */
+/**
+ * Ready once a model snapshot can answer predictions and the training and prediction-request consumers own
+ * partitions (SmallRye adds its own connection checks per channel).
+ */
 @Readiness
 @ApplicationScoped
 public class ModelReadiness implements HealthCheck {
@@ -16,12 +21,19 @@ public class ModelReadiness implements HealthCheck {
     @Inject
     LearningService learning;
 
+    @Inject
+    PartitionAssignments assignments;
+
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("model-snapshot")
-                .status(learning.snapshots() != null && learning.snapshots().current().isPresent())
-                .withData("modelVersion", learning.snapshots() == null ? -1
-                        : learning.snapshots().current().map(s -> s.version()).orElse(-1L))
+        boolean snapshot = learning.snapshots() != null && learning.snapshots().current().isPresent();
+        int training = assignments.of(Channels.TRAINING).size();
+        int requests = assignments.of(Channels.PREDICTION_REQUESTS).size();
+        return HealthCheckResponse.named("model-and-partitions")
+                .status(snapshot && training > 0 && requests > 0)
+                .withData("modelVersion", snapshot ? learning.snapshots().current().get().version() : -1)
+                .withData("trainingPartitions", training)
+                .withData("requestPartitions", requests)
                 .build();
     }
 }

@@ -63,6 +63,12 @@ public final class LearnerSettings {
         }
         requirePositive("mlp.records.max-bytes", config.records().maxBytes());
         requirePositive("mlp.training.max-consecutive-skipped", t.maxConsecutiveSkipped());
+        requirePositive("mlp.checkpoint.keep", config.checkpoint().keep());
+        requirePositive("mlp.checkpoint.every-steps", config.checkpoint().everySteps());
+        if (config.checkpoint().interval().toMillis() < 1000) {
+            throw new IllegalArgumentException("mlp.checkpoint.interval must be at least 1s, got "
+                    + config.checkpoint().interval());
+        }
         if (t.maxBatchWait().isNegative() || t.maxBatchWait().isZero()) {
             throw new IllegalArgumentException("mlp.training.max-batch-wait must be positive, got " + t.maxBatchWait());
         }

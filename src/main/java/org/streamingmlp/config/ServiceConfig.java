@@ -36,6 +36,8 @@ public interface ServiceConfig {
 
     Drift drift();
 
+    Checkpoints checkpoint();
+
     Schedule schedule();
 
     Records records();
@@ -171,6 +173,13 @@ public interface ServiceConfig {
         @WithDefault("100")
         int minValidationExamples();
 
+        /**
+         * Standardise every feature by its running mean and standard deviation over the training examples seen
+         * (part of the model state: snapshots carry the scaling their parameters were trained under).
+         */
+        @WithDefault("false")
+        boolean standardizeFeatures();
+
         /** Liveness fails after this many consecutive updates skipped for a non-finite loss or gradient. */
         @WithDefault("100")
         int maxConsecutiveSkipped();
@@ -251,6 +260,24 @@ public interface ServiceConfig {
         /** Restart the cosine after each cycle (a stream never ends) instead of holding the floor. */
         @WithDefault("true")
         boolean warmRestarts();
+    }
+
+    /** Checkpoints of the learner's state; off unless a directory is given. */
+    interface Checkpoints {
+        /** Directory of the checkpoints; unset: no checkpoints. The newest valid one is restored at startup. */
+        Optional<String> dir();
+
+        /** Newest checkpoints kept. */
+        @WithDefault("3")
+        int keep();
+
+        /** A checkpoint after this many optimizer steps... */
+        @WithDefault("1000")
+        long everySteps();
+
+        /** ...or after this long, if the model changed. Also on graceful shutdown and on POST /model/checkpoint. */
+        @WithDefault("60s")
+        Duration interval();
     }
 
     interface Records {

@@ -198,6 +198,26 @@ public final class OnlineLearner {
         values.forEach((name, v) -> model.parameters().values(name).setAll(v));
     }
 
+    /** Shape of every parameter by PyTorch name ({@code fc1.weight} is {@code [out, in]}). */
+    public Map<String, long[]> parameterShapes() {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        model.parameters().slots().forEach((name, slot) -> out.put(name, slot.shape()));
+        return out;
+    }
+
+    /** Step at which the current learning-rate cycle began (see {@link #restartSchedule()}); checkpointed. */
+    public long scheduleOrigin() {
+        return scheduleOrigin;
+    }
+
+    /** Puts back a checkpointed {@link #scheduleOrigin()}. */
+    public void restoreScheduleOrigin(long origin) {
+        if (origin < 0 || origin > step) {
+            throw new IllegalArgumentException("schedule origin " + origin + " is outside [0, " + step + "]");
+        }
+        scheduleOrigin = origin;
+    }
+
     /** Current running statistics by name ({@code bn1.running_mean}, ...), copies. */
     public Map<String, double[]> bufferValues() {
         Map<String, double[]> out = new LinkedHashMap<>();

@@ -3,9 +3,9 @@ package org.streamingmlp.predict;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.streamingmlp.learner.ModelSnapshot;
 import org.streamingmlp.nn.LossKind;
 import org.streamingmlp.trainer.Score;
+import org.streamingmlp.trainer.ServingModel;
 import org.streamingmlp.trainer.SnapshotRegistry;
 
 /**
@@ -29,7 +29,7 @@ public final class Predictor {
 
     /** Like {@link #predict(float[][])}, with one row of category indices per vector (null without a schema). */
     public List<Prediction> predict(float[][] features, int[][] categories) {
-        ModelSnapshot snapshot = snapshots.current().orElseThrow(NoModelYetException::new);
+        ServingModel snapshot = snapshots.current().orElseThrow(NoModelYetException::new);
         float[][] outputs = snapshot.predict(features, categories);
         List<Prediction> predictions = new ArrayList<>(outputs.length);
         for (float[] row : outputs) {

@@ -1,6 +1,11 @@
 package org.streamingmlp.service;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
@@ -17,6 +22,8 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 import org.jboss.logging.Logger;
+import org.streamingmlp.checkpoint.Checkpoint;
+import org.streamingmlp.checkpoint.CheckpointStore;
 import org.streamingmlp.config.LearnerSettings;
 import org.streamingmlp.config.SchemaSettings;
 import org.streamingmlp.config.ServiceConfig;
@@ -27,7 +34,9 @@ import org.streamingmlp.stream.ClassNames;
 import org.streamingmlp.stream.MetricsPublisher;
 import org.streamingmlp.stream.RecordFormats;
 import org.streamingmlp.stream.RecordSchema;
+import org.streamingmlp.trainer.ConsumedExample;
 import org.streamingmlp.trainer.LabeledExample;
+import org.streamingmlp.trainer.SourceOffset;
 import org.streamingmlp.trainer.SnapshotRegistry;
 import org.streamingmlp.trainer.Trainer;
 import org.streamingmlp.trainer.TrainerSettings;
@@ -63,7 +72,7 @@ public class LearningService {
     MeterRegistry registry;
 
     private TrainingConfig trainingConfig;
-    private BlockingQueue<LabeledExample> queue;
+    private BlockingQueue<ConsumedExample> queue;
     private ValidationWindow validation;
     private SnapshotRegistry snapshots;
     private Predictor predictor;
@@ -72,6 +81,7 @@ public class LearningService {
     private Thread trainerThread;
     private int maxConsecutiveSkipped;
     private ClassNames classNames;
+    private volatile Map<String, Long> resumeOffsets = Map.of();
 
     void start(@Observes @Priority(STARTUP_PRIORITY) StartupEvent event) {
         LearnerSettings.checkServiceSettings(config);
@@ -88,17 +98,34 @@ public class LearningService {
                 trainingConfig.loss(), config.records().maxBytes(), schema);
         TrainerSettings settings = new TrainerSettings(training.batchSize(), training.maxBatchWait(),
                 training.snapshotEverySteps(), training.validateEverySteps(), training.minValidationExamples(),
-                config.metrics().interval());
+                training.standardizeFeatures(), config.metrics().interval(), config.checkpoint().everySteps(),
+                config.checkpoint().interval());
         ValidationMonitor monitor = LearnerSettings.validationMonitor(config, trainingConfig.loss());
         maxConsecutiveSkipped = training.maxConsecutiveSkipped();
+        CheckpointStore store = config.checkpoint().dir()
+                .map(dir -> new CheckpointStore(Path.of(dir), config.checkpoint().keep())).orElse(null);
+        Optional<Checkpoint> resume = store == null ? Optional.empty() : newestCheckpoint(store);
+        resume.ifPresent(c -> {
+            Map<String, Long> offsets = new java.util.HashMap<>(c.trainingOffsets());
+            offsets.putAll(c.validationOffsets());
+            resumeOffsets = Map.copyOf(offsets);
+        });
         trainer = new Trainer(new OnlineLearner(trainingConfig), queue, snapshots, validation, settings, monitor,
-                metricsPublisher::publish, metricsPublisher::publishEvent);
+                metricsPublisher::publish, metricsPublisher::publishEvent, store, resume);
         TrainingMeters.register(registry, this);
         trainerThread = new Thread(trainer, "mlp-trainer");
         trainerThread.setDaemon(true);
         trainerThread.start();
         LOG.infof("Learning service started: %s, loss %s, batch %d", trainingConfig.model(), trainingConfig.loss(),
                 training.batchSize());
+    }
+
+    private static Optional<Checkpoint> newestCheckpoint(CheckpointStore store) {
+        try {
+            return store.loadNewestValid();
+        } catch (IOException e) {
+            throw new IllegalStateException("mlp.checkpoint.dir cannot be read: " + e.getMessage(), e);
+        }
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
@@ -113,12 +140,26 @@ public class LearningService {
      * Hands a training example to the trainer, waiting while its queue is full: the caller is a Kafka
      * consumer, so waiting here pauses consumption instead of growing memory.
      */
-    public void learn(LabeledExample example) throws InterruptedException {
-        queue.put(example);
+    public void learn(LabeledExample example, SourceOffset source) throws InterruptedException {
+        queue.put(new ConsumedExample(example, source));
     }
 
-    public void validateWith(LabeledExample example) {
-        validation.add(example);
+    public void validateWith(LabeledExample example, SourceOffset source) {
+        validation.add(new ConsumedExample(example, source));
+    }
+
+    /**
+     * Where the training and validation consumers resume, by {@code topic-partition}: the offsets of the
+     * checkpoint restored at startup (empty without one). The consumers seek there on their first assignment,
+     * so each example reaches the model once across restarts.
+     */
+    public Map<String, Long> resumeOffsets() {
+        return resumeOffsets;
+    }
+
+    /** Asks the trainer for a checkpoint now; completes with its directory once written. */
+    public CompletableFuture<Path> checkpoint() {
+        return trainer.requestCheckpoint();
     }
 
     public Predictor predictor() {

@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.streamingmlp.service.LearningService;
 import org.streamingmlp.trainer.LabeledExample;
+import org.streamingmlp.trainer.SourceOffset;
 
 /**
  * The edges of the two labelled topics: decode each record in the format its content-type header names and
@@ -45,7 +46,7 @@ public class TrainingIngest {
             offsets.consumed(record.topic(), record.partition(), record.offset());
             try {
                 LabeledExample example = decoder(record).decodeExample(record.value());
-                learning.learn(example);
+                learning.learn(example, source(record));
             } catch (InvalidRecordException e) {
                 rejected.add(deadLetters.send(record, e));
             }
@@ -61,7 +62,7 @@ public class TrainingIngest {
         for (ConsumerRecord<byte[], byte[]> record : records) {
             offsets.consumed(record.topic(), record.partition(), record.offset());
             try {
-                learning.validateWith(decoder(record).decodeExample(record.value()));
+                learning.validateWith(decoder(record).decodeExample(record.value()), source(record));
             } catch (InvalidRecordException e) {
                 rejected.add(deadLetters.send(record, e));
             }
@@ -72,5 +73,9 @@ public class TrainingIngest {
 
     private RecordDecoder decoder(ConsumerRecord<byte[], byte[]> record) throws InvalidRecordException {
         return learning.formats().decoderFor(ContentTypeHeader.of(record));
+    }
+
+    private static SourceOffset source(ConsumerRecord<byte[], byte[]> record) {
+        return new SourceOffset(record.topic(), record.partition(), record.offset());
     }
 }

@@ -11,21 +11,21 @@ import java.util.concurrent.TimeUnit;
  * {@code batchSize} examples or when {@code maxWait} has passed since its first example arrived,
  * so a slow stream still trains. Returns an empty list when nothing arrived within {@code maxWait}.
  */
-final class MicroBatcher {
+final class MicroBatcher<T> {
 
-    private final BlockingQueue<LabeledExample> queue;
+    private final BlockingQueue<T> queue;
     private final int batchSize;
     private final long maxWaitNanos;
 
-    MicroBatcher(BlockingQueue<LabeledExample> queue, int batchSize, Duration maxWait) {
+    MicroBatcher(BlockingQueue<T> queue, int batchSize, Duration maxWait) {
         this.queue = queue;
         this.batchSize = batchSize;
         this.maxWaitNanos = maxWait.toNanos();
     }
 
-    List<LabeledExample> next() throws InterruptedException {
-        List<LabeledExample> batch = new ArrayList<>(batchSize);
-        LabeledExample first = queue.poll(maxWaitNanos, TimeUnit.NANOSECONDS);
+    List<T> next() throws InterruptedException {
+        List<T> batch = new ArrayList<>(batchSize);
+        T first = queue.poll(maxWaitNanos, TimeUnit.NANOSECONDS);
         if (first == null) {
             return batch;
         }
@@ -37,7 +37,7 @@ final class MicroBatcher {
             if (batch.size() >= batchSize || left <= 0) {
                 break;
             }
-            LabeledExample next = queue.poll(left, TimeUnit.NANOSECONDS);
+            T next = queue.poll(left, TimeUnit.NANOSECONDS);
             if (next == null) {
                 break;
             }

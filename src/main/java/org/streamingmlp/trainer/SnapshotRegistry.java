@@ -3,18 +3,16 @@ package org.streamingmlp.trainer;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.streamingmlp.learner.ModelSnapshot;
-
 /**
- * Holds the newest published {@link ModelSnapshot}. The trainer thread publishes; any thread reads,
+ * Holds the newest published {@link ServingModel}. The trainer thread publishes; any thread reads,
  * without locks, so predictions never wait for training. Versions only go up.
  */
 public final class SnapshotRegistry {
 
-    private final AtomicReference<ModelSnapshot> current = new AtomicReference<>();
+    private final AtomicReference<ServingModel> current = new AtomicReference<>();
 
-    public void publish(ModelSnapshot snapshot) {
-        ModelSnapshot previous = current.getAndUpdate(old -> {
+    public void publish(ServingModel snapshot) {
+        ServingModel previous = current.getAndUpdate(old -> {
             if (old != null && snapshot.version() <= old.version()) {
                 throw new IllegalStateException("model version must increase: " + old.version()
                         + " is published, got " + snapshot.version());
@@ -24,7 +22,7 @@ public final class SnapshotRegistry {
         assert previous == null || previous.version() < snapshot.version();
     }
 
-    public Optional<ModelSnapshot> current() {
+    public Optional<ServingModel> current() {
         return Optional.ofNullable(current.get());
     }
 }

@@ -1,12 +1,18 @@
 package org.streamingmlp.trainer;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
+import org.streamingmlp.checkpoint.Checkpoint;
+import org.streamingmlp.checkpoint.CheckpointStore;
 import org.streamingmlp.learner.EarlyStopping;
-import org.streamingmlp.learner.ModelSnapshot;
 import org.streamingmlp.learner.OnlineLearner;
 import org.streamingmlp.learner.StepResult;
 import org.streamingmlp.nn.LossKind;
@@ -28,7 +34,7 @@ public final class Trainer implements Runnable {
     private static final int RECENT_STEPS = 100;
 
     private final OnlineLearner learner;
-    private final MicroBatcher batcher;
+    private final MicroBatcher<ConsumedExample> batcher;
     private final SnapshotRegistry snapshots;
     private final ValidationWindow validation;
     private final TrainerSettings settings;
@@ -36,6 +42,8 @@ public final class Trainer implements Runnable {
     private final Consumer<TrainingReport> reports;
     private final Consumer<TrainingEvent> events;
     private final boolean classifies;
+    /** Null when standardisation is off. */
+    private final FeatureStandardizer standardizer;
 
     private final SlidingMean recentLoss = new SlidingMean(RECENT_STEPS);
     private final SlidingMean recentScore = new SlidingMean(RECENT_STEPS);
@@ -50,19 +58,38 @@ public final class Trainer implements Runnable {
     private int validationExamples;
     private long evaluatedAtStep = -1;
     private long evaluatedAtReceived = -1;
-    private ModelSnapshot bestSnapshot;
+    private ServingModel bestSnapshot;
     private long lastReportNanos;
     private long examplesAtLastReport;
+    /** Null when checkpointing is off. */
+    private final CheckpointStore checkpoints;
+    private final ConcurrentLinkedQueue<CompletableFuture<Path>> checkpointRequests = new ConcurrentLinkedQueue<>();
+    private long stepAtLastCheckpoint;
+    /** Next offset to consume per training partition: everything before it has been through the trainer. */
+    private final java.util.Map<String, Long> trainingOffsets = new java.util.TreeMap<>();
+    private long lastCheckpointNanos = System.nanoTime();
 
     private volatile TrainingReport status;
     private volatile boolean running = true;
     private volatile Throwable failure;
 
-    public Trainer(OnlineLearner learner, BlockingQueue<LabeledExample> queue, SnapshotRegistry snapshots,
+    public Trainer(OnlineLearner learner, BlockingQueue<ConsumedExample> queue, SnapshotRegistry snapshots,
                    ValidationWindow validation, TrainerSettings settings, ValidationMonitor monitor,
                    Consumer<TrainingReport> reports, Consumer<TrainingEvent> events) {
+        this(learner, queue, snapshots, validation, settings, monitor, reports, events, null, Optional.empty());
+    }
+
+    /**
+     * @param checkpoints where checkpoints go (periodically, on request and at shutdown); null to disable
+     * @param resume      a checkpoint to continue from: its state is restored before the first snapshot, whose
+     *                    version follows the checkpoint's, so versions keep going up across restarts
+     */
+    public Trainer(OnlineLearner learner, BlockingQueue<ConsumedExample> queue, SnapshotRegistry snapshots,
+                   ValidationWindow validation, TrainerSettings settings, ValidationMonitor monitor,
+                   Consumer<TrainingReport> reports, Consumer<TrainingEvent> events, CheckpointStore checkpoints,
+                   Optional<Checkpoint> resume) {
         this.learner = learner;
-        this.batcher = new MicroBatcher(queue, settings.batchSize(), settings.maxBatchWait());
+        this.batcher = new MicroBatcher<>(queue, settings.batchSize(), settings.maxBatchWait());
         this.snapshots = snapshots;
         this.validation = validation;
         this.settings = settings;
@@ -71,8 +98,12 @@ public final class Trainer implements Runnable {
         this.events = events;
         LossKind loss = learner.config().loss();
         this.classifies = loss == LossKind.CROSS_ENTROPY || loss == LossKind.FOCAL;
+        this.standardizer = settings.standardizeFeatures()
+                ? new FeatureStandardizer(learner.config().model().inputSize()) : null;
+        this.checkpoints = checkpoints;
+        resume.ifPresent(this::restore);
         // The untrained model answers predictions until the first step: a snapshot exists from the start.
-        publish(learner.snapshot(nextVersion()));
+        publish(serving(nextVersion()));
         lastReportNanos = System.nanoTime();
         status = report(0);
     }
@@ -81,18 +112,30 @@ public final class Trainer implements Runnable {
     public void run() {
         try {
             while (running) {
-                List<LabeledExample> batch = batcher.next();
+                List<ConsumedExample> batch = batcher.next();
                 if (!batch.isEmpty()) {
-                    onBatch(batch);
+                    onBatch(batch.stream().map(ConsumedExample::example).toList());
+                    for (ConsumedExample consumed : batch) {   // learned (or, frozen, deliberately not)
+                        if (consumed.source() != null) {
+                            trainingOffsets.put(consumed.source().key(), consumed.source().offset() + 1);
+                        }
+                    }
                 } else if (learner.step() != evaluatedAtStep || validation.received() != evaluatedAtReceived) {
                     // The stream paused: measure the latest model now rather than at a step that may not come.
                     evaluate();
                 }
                 reportIfDue();
+                checkpointIfDue();
             }
+            if (checkpoints != null && learner.step() != stepAtLastCheckpoint) {
+                writeCheckpoint();   // graceful stop: the work since the last checkpoint is kept
+            }
+            failPendingCheckpoints(new IllegalStateException("the trainer stopped"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            failPendingCheckpoints(e);
         } catch (Throwable t) {
+            failPendingCheckpoints(t);
             failure = t;
             LOG.error("The trainer thread stopped on an unexpected error; the model is no longer updated", t);
         }
@@ -101,6 +144,22 @@ public final class Trainer implements Runnable {
     /** Asks the loop to finish its current batch and return. */
     public void stop() {
         running = false;
+    }
+
+    /**
+     * Asks the trainer thread to write a checkpoint after its current batch; completes with its directory.
+     * Fails at once when checkpointing is off ({@code mlp.checkpoint.dir} unset).
+     */
+    public CompletableFuture<Path> requestCheckpoint() {
+        CompletableFuture<Path> request = new CompletableFuture<>();
+        if (checkpoints == null) {
+            request.completeExceptionally(new IllegalStateException("checkpointing is off: set mlp.checkpoint.dir"));
+        } else if (!running) {
+            request.completeExceptionally(new IllegalStateException("the trainer is stopping"));
+        } else {
+            checkpointRequests.add(request);
+        }
+        return request;
     }
 
     /** The latest report, refreshed at every report interval and at every event. */
@@ -120,7 +179,10 @@ public final class Trainer implements Runnable {
         if (monitor.frozen()) {
             examplesIgnoredWhileFrozen += batch.size();
         } else {
-            learn(x, batch);
+            if (standardizer != null) {
+                standardizer.update(x);
+            }
+            learn(scaling().apply(x), batch);
         }
         if (++batchesSinceEvaluation >= settings.validateEverySteps()) {
             evaluate();
@@ -143,7 +205,7 @@ public final class Trainer implements Runnable {
         consecutiveSkipped = 0;
         recentLoss.add(result.loss());
         if (learner.step() % settings.snapshotEverySteps() == 0) {
-            publish(learner.snapshot(nextVersion()));
+            publish(serving(nextVersion()));
         }
     }
 
@@ -156,7 +218,7 @@ public final class Trainer implements Runnable {
         if (window.size() < settings.minValidationExamples()) {
             return;   // too few examples to judge the model: no figure, no early-stopping evidence
         }
-        float[][] x = Batches.features(window);
+        float[][] x = scaling().apply(Batches.features(window));
         int[][] categories = Batches.categories(window);
         validationLoss = learner.evaluateLoss(x, categories, Batches.targets(window));
         // Scored by a private snapshot of this very step: the published one may lag by up to snapshot-every-steps.
@@ -174,12 +236,12 @@ public final class Trainer implements Runnable {
      * The best model so far, as a published snapshot: predictions may have been answered by exactly these
      * parameters, under the version that the early-stopping event later names.
      */
-    private ModelSnapshot publishedAsBest() {
-        ModelSnapshot published = currentSnapshot();
+    private ServingModel publishedAsBest() {
+        ServingModel published = currentSnapshot();
         if (published.step() == learner.step()) {
             return published;
         }
-        ModelSnapshot best = learner.snapshot(nextVersion());
+        ServingModel best = serving(nextVersion());
         publish(best);
         return best;
     }
@@ -187,9 +249,12 @@ public final class Trainer implements Runnable {
     private void stopEarly() {
         EarlyStopping stopping = monitor.earlyStopping();
         if (bestSnapshot != null) {   // null only if no evaluation of the round was ever an improvement
-            learner.restore(bestSnapshot);
+            learner.restore(bestSnapshot.model());
+            if (standardizer != null) {
+                standardizer.restore(bestSnapshot.scaling());
+            }
         }
-        publish(learner.snapshot(nextVersion()));
+        publish(serving(nextVersion()));
         LOG.infof("Early stopping at step %d: no improvement for %d evaluations; restored the model of step %d "
                 + "(best validation %s %.5f) as version %d; training is frozen until drift", learner.step(),
                 stopping.counter(), stopping.bestStep(), monitor.monitored().name().toLowerCase(), stopping.best(),
@@ -214,16 +279,82 @@ public final class Trainer implements Runnable {
         status = report(status.examplesPerSecond());
     }
 
-    private ModelSnapshot currentSnapshot() {
+    private ServingModel currentSnapshot() {
         return snapshots.current().orElseThrow();
+    }
+
+    private FeatureScaling scaling() {
+        return standardizer == null ? FeatureScaling.IDENTITY : standardizer.scaling();
+    }
+
+    /** The current parameters with the scaling they are trained under, as an immutable version. */
+    private ServingModel serving(long version) {
+        return new ServingModel(learner.snapshot(version), scaling());
     }
 
     private long nextVersion() {
         return ++modelVersion;
     }
 
-    private void publish(ModelSnapshot snapshot) {
+    private void publish(ServingModel snapshot) {
         snapshots.publish(snapshot);
+    }
+
+    private void checkpointIfDue() {
+        if (checkpoints == null) {
+            return;
+        }
+        boolean due = learner.step() - stepAtLastCheckpoint >= settings.checkpointEverySteps()
+                || learner.step() != stepAtLastCheckpoint
+                && System.nanoTime() - lastCheckpointNanos >= settings.checkpointInterval().toNanos();
+        if (due || !checkpointRequests.isEmpty()) {
+            Path written = writeCheckpoint();
+            for (CompletableFuture<Path> request; (request = checkpointRequests.poll()) != null; ) {
+                if (written != null) {
+                    request.complete(written);
+                } else {
+                    request.completeExceptionally(new IOException("the checkpoint could not be written; see the log"));
+                }
+            }
+        }
+    }
+
+    /** Writes a checkpoint of the current state; a failure is logged and training goes on. */
+    private Path writeCheckpoint() {
+        FeatureScaling scaling = scaling();
+        Checkpoint checkpoint = new Checkpoint(modelVersion, learner.scheduleOrigin(), examplesSeen,
+                learner.trainingState(), learner.parameterShapes(), scaling.count(), scaling.mean(),
+                scaling.sumOfSquaredDeviations(), trainingOffsets, validation.resumeOffsets());
+        try {
+            Path written = checkpoints.write(checkpoint);
+            stepAtLastCheckpoint = learner.step();
+            lastCheckpointNanos = System.nanoTime();
+            LOG.debugf("Checkpoint %s written at step %d", written.getFileName(), learner.step());
+            return written;
+        } catch (IOException | RuntimeException e) {
+            LOG.errorf(e, "Could not write a checkpoint at step %d; training goes on", learner.step());
+            return null;
+        }
+    }
+
+    private void failPendingCheckpoints(Throwable cause) {
+        for (CompletableFuture<Path> request; (request = checkpointRequests.poll()) != null; ) {
+            request.completeExceptionally(cause);
+        }
+    }
+
+    private void restore(Checkpoint checkpoint) {
+        learner.restoreTrainingState(checkpoint.training());
+        learner.restoreScheduleOrigin(checkpoint.scheduleOrigin());
+        modelVersion = checkpoint.modelVersion();
+        examplesSeen = checkpoint.examplesSeen();
+        examplesAtLastReport = examplesSeen;
+        stepAtLastCheckpoint = learner.step();
+        trainingOffsets.putAll(checkpoint.trainingOffsets());
+        if (standardizer != null && checkpoint.scalingCount() > 0) {
+            standardizer.restore(new FeatureScaling(checkpoint.scalingCount(), checkpoint.scalingMean(),
+                    checkpoint.scalingM2()));
+        }
     }
 
     private void reportIfDue() {

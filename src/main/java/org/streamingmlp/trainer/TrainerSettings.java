@@ -10,8 +10,12 @@ import java.time.Duration;
  * @param snapshotEverySteps publish a snapshot for predictions after this many steps
  * @param validateEverySteps evaluate on the validation window after this many steps
  * @param minValidationExamples the validation window must hold this many examples to be evaluated
+ * @param standardizeFeatures scale features by their running mean and standard deviation
  * @param reportInterval     publish a {@link TrainingReport} this often
+ * @param checkpointEverySteps write a checkpoint after this many steps (when checkpointing is on)
+ * @param checkpointInterval   or after this long, if there was at least one step
  */
 public record TrainerSettings(int batchSize, Duration maxBatchWait, int snapshotEverySteps, int validateEverySteps,
-                              int minValidationExamples, Duration reportInterval) {
+                              int minValidationExamples, boolean standardizeFeatures, Duration reportInterval,
+                              long checkpointEverySteps, Duration checkpointInterval) {
 }

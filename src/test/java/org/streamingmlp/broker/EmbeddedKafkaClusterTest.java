@@ -32,7 +32,7 @@ class EmbeddedKafkaClusterTest {
                 assertEquals(3, admin.describeCluster().nodes().get().size());
                 admin.createTopics(List.of(new NewTopic(topic, 2, (short) 3)
                         .configs(Map.of("min.insync.replicas", "2")))).all().get();
-                TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+                TopicDescription d = describe(admin, topic);
                 assertEquals(3, d.partitions().get(0).replicas().size());
                 leader = d.partitions().get(0).leader().id();
             }
@@ -61,7 +61,7 @@ class EmbeddedKafkaClusterTest {
                 p.commitTransaction();
             }
             try (Admin admin = Admin.create(EmbeddedKafkaBrokerTest.common(remaining))) {
-                TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+                TopicDescription d = describe(admin, topic);
                 assertTrue(d.partitions().get(0).leader().id() != leader, "leadership moved");
                 assertEquals(2, d.partitions().get(0).isr().size());
             }
@@ -73,6 +73,25 @@ class EmbeddedKafkaClusterTest {
             cluster.restartBroker(index);
             assertTrue(cluster.isRunning(index));
             assertEquals(3, cluster.bootstrapServers().split(",").length);
+        }
+    }
+
+    /**
+     * Describes a topic, waiting (at most 15 s) until the broker that answers has its metadata: right after
+     * creation or a leader change, another broker may not know the topic yet.
+     */
+    private static TopicDescription describe(Admin admin, String topic) throws Exception {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (true) {
+            try {
+                return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
         }
     }
 }

@@ -22,7 +22,7 @@ class MicroBatcherTest {
         for (int i = 0; i < 10; i++) {
             queue.add(example(i));
         }
-        MicroBatcher batcher = new MicroBatcher(queue, 4, Duration.ofSeconds(5));
+        MicroBatcher<LabeledExample> batcher = new MicroBatcher<>(queue, 4, Duration.ofSeconds(5));
         assertEquals(List.of("e-0", "e-1", "e-2", "e-3"), batcher.next().stream().map(LabeledExample::id).toList());
         assertEquals(4, batcher.next().size());
         assertEquals(6, queue.size() + 4);
@@ -33,7 +33,7 @@ class MicroBatcherTest {
         BlockingQueue<LabeledExample> queue = new ArrayBlockingQueue<>(100);
         queue.add(example(1));
         queue.add(example(2));
-        MicroBatcher batcher = new MicroBatcher(queue, 64, Duration.ofMillis(50));
+        MicroBatcher<LabeledExample> batcher = new MicroBatcher<>(queue, 64, Duration.ofMillis(50));
         long start = System.nanoTime();
         List<LabeledExample> batch = batcher.next();
         long waitedMillis = (System.nanoTime() - start) / 1_000_000;
@@ -43,7 +43,8 @@ class MicroBatcherTest {
 
     @Test
     void returnsAnEmptyBatchWhenNothingArrives() throws Exception {
-        MicroBatcher batcher = new MicroBatcher(new ArrayBlockingQueue<>(4), 4, Duration.ofMillis(10));
+        MicroBatcher<LabeledExample> batcher = new MicroBatcher<>(new ArrayBlockingQueue<>(4), 4,
+                Duration.ofMillis(10));
         assertTrue(batcher.next().isEmpty());
     }
 }

@@ -51,6 +51,9 @@ class EarlyStoppingAndDriftIT {
             "{\"features\":[2,0,-1,1]}", "{\"features\":[-2,1,1,-1]}", "{\"features\":[0,-2,2,0]}",
             "{\"features\":[0,0,0,0]}", "{\"features\":[1,-1,0.5,0.5]}", "{\"features\":[-1,0.5,1.5,-0.5]}") + "]";
 
+    static final java.nio.file.Path CHECKPOINTS = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
+            "streaming-mlp-it-" + java.util.UUID.randomUUID());
+
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
@@ -69,6 +72,9 @@ class EarlyStoppingAndDriftIT {
             config.put("mlp.early-stopping.patience", "5");
             config.put("mlp.early-stopping.min-delta", "0.002");
             config.put("mlp.metrics.interval", "300ms");
+            // Exercised here too: the restored best model must come back with the scaling it was trained under.
+            config.put("mlp.training.standardize-features", "true");
+            config.put("mlp.checkpoint.dir", CHECKPOINTS.toString());
             return config;
         }
     }
@@ -166,6 +172,17 @@ class EarlyStoppingAndDriftIT {
         JsonNode model = model();
         assertTrue(model.at("/training/earlyStopping/round").asInt() >= 2, "no new early-stopping round: " + model);
         assertTrue(model.at("/training/driftEvents").asLong() >= 1);
+    }
+
+    @Test
+    @Order(3)
+    void writesACheckpointOnRequest() throws Exception {
+        String body = given().when().post("/model/checkpoint").then().statusCode(200).extract().asString();
+        java.nio.file.Path written = java.nio.file.Path.of(JSON.readTree(body).get("checkpoint").asText());
+        assertTrue(written.startsWith(CHECKPOINTS), written + " is not under " + CHECKPOINTS);
+        for (String file : List.of("model.safetensors", "optimizer.safetensors", "state.json", "COMMIT")) {
+            assertTrue(java.nio.file.Files.isRegularFile(written.resolve(file)), "no " + file + " in " + written);
+        }
     }
 
     private static void probe() throws Exception {

@@ -41,6 +41,11 @@ final class TestKafka implements AutoCloseable {
         producer.send(new ProducerRecord<>(topic, key, value));
     }
 
+    /** Sends a record built by the caller, for example one with headers. */
+    void send(ProducerRecord<byte[], byte[]> record) {
+        producer.send(record);
+    }
+
     void flush() {
         producer.flush();
     }

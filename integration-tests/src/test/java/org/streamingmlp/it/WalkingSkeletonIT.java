@@ -233,6 +233,8 @@ class WalkingSkeletonIT {
                 .body("training.earlyStopping.patience", equalTo(5));
         given().when().get("/q/openapi").then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("/predict"));
+        given().when().post("/model/checkpoint").then().statusCode(409)
+                .body("error", org.hamcrest.Matchers.containsString("mlp.checkpoint.dir"));
         given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
         given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();

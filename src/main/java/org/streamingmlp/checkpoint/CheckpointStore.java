@@ -1,0 +1,271 @@
+package org.streamingmlp.checkpoint;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.jboss.logging.Logger;
+import org.streamingmlp.learner.TrainingState;
+import org.streamingmlp.optim.AdamW;
+
+/**
+ * Checkpoints in a directory, one sub-directory each ({@code checkpoint-000000000042} for model version 42):
+ * <pre>
+ *   model.safetensors      parameters and running statistics, PyTorch names, [out, in] weights
+ *   optimizer.safetensors  AdamW moments exp_avg and exp_avg_sq over the flat parameter buffer (F64)
+ *   state.json             step, schedule position, version, feature scaling, consumer offsets, SHA-256 of the files
+ *   COMMIT                 SHA-256 of state.json: a checkpoint without a matching COMMIT does not exist
+ * </pre>
+ * A checkpoint is written into a hidden temporary directory, every file and the directory are fsync'ed, and it is
+ * renamed into place atomically, so a half-written checkpoint is never visible. The newest {@code keep} are kept.
+ * Loading takes the newest valid one; a corrupt one is reported and the previous one is used.
+ */
+public final class CheckpointStore {
+
+    private static final Logger LOG = Logger.getLogger(CheckpointStore.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PREFIX = "checkpoint-";
+    static final String MODEL = "model.safetensors";
+    static final String OPTIMIZER = "optimizer.safetensors";
+    static final String STATE = "state.json";
+    static final String COMMIT = "COMMIT";
+
+    private final Path directory;
+    private final int keep;
+
+    public CheckpointStore(Path directory, int keep) {
+        if (keep < 1) {
+            throw new IllegalArgumentException("mlp.checkpoint.keep must be >= 1, got " + keep);
+        }
+        this.directory = directory;
+        this.keep = keep;
+    }
+
+    /** Writes the checkpoint atomically, then removes all but the newest {@code keep}; returns its directory. */
+    public Path write(Checkpoint checkpoint) throws IOException {
+        Files.createDirectories(directory);
+        String name = String.format("%s%012d", PREFIX, checkpoint.modelVersion());
+        Path target = directory.resolve(name);
+        Path temporary = directory.resolve("." + name + ".tmp");
+        deleteRecursively(temporary);
+        Files.createDirectory(temporary);
+        TrainingState training = checkpoint.training();
+        byte[] model = SafeTensors.encode(modelTensors(checkpoint), Map.of("format", "pt"));
+        Map<String, SafeTensors.Tensor> moments = new LinkedHashMap<>();
+        AdamW.State adam = training.optimizer();
+        moments.put("exp_avg", new SafeTensors.Tensor(new long[] {adam.firstMoment().length}, adam.firstMoment(), true));
+        moments.put("exp_avg_sq", new SafeTensors.Tensor(new long[] {adam.secondMoment().length}, adam.secondMoment(), true));
+        byte[] optimizer = SafeTensors.encode(moments, Map.of("step", Long.toString(adam.step())));
+        byte[] state = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(stateJson(checkpoint, model, optimizer));
+        writeSynced(temporary.resolve(MODEL), model);
+        writeSynced(temporary.resolve(OPTIMIZER), optimizer);
+        writeSynced(temporary.resolve(STATE), state);
+        writeSynced(temporary.resolve(COMMIT), sha256(state).getBytes(StandardCharsets.US_ASCII));
+        syncDirectory(temporary);
+        deleteRecursively(target);
+        try {
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("the checkpoint directory " + directory + " does not support atomic renames", e);
+        }
+        syncDirectory(directory);
+        prune();
+        return target;
+    }
+
+    /** The newest checkpoint that passes its checksums; corrupt ones are logged and skipped. */
+    public Optional<Checkpoint> loadNewestValid() throws IOException {
+        for (Path candidate : checkpointsNewestFirst()) {
+            try {
+                Checkpoint checkpoint = read(candidate);
+                LOG.infof("Restoring checkpoint %s (model version %d, step %d)", candidate.getFileName(),
+                        checkpoint.modelVersion(), checkpoint.training().step());
+                return Optional.of(checkpoint);
+            } catch (IOException | RuntimeException e) {
+                LOG.errorf("Checkpoint %s is unusable (%s); falling back to the previous one", candidate, e.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    public List<Path> checkpointsNewestFirst() throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(directory)) {
+            return entries.filter(p -> p.getFileName().toString().startsWith(PREFIX) && Files.isDirectory(p))
+                    .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed())
+                    .toList();
+        }
+    }
+
+    static Checkpoint read(Path dir) throws IOException {
+        byte[] state = Files.readAllBytes(dir.resolve(STATE));
+        String commit = Files.readString(dir.resolve(COMMIT), StandardCharsets.US_ASCII).strip();
+        if (!commit.equals(sha256(state))) {
+            throw new IOException(STATE + " does not match its COMMIT checksum");
+        }
+        JsonNode json = JSON.readTree(state);
+        byte[] model = Files.readAllBytes(dir.resolve(MODEL));
+        byte[] optimizer = Files.readAllBytes(dir.resolve(OPTIMIZER));
+        if (!sha256(model).equals(json.at("/sha256/" + MODEL).asText())
+                || !sha256(optimizer).equals(json.at("/sha256/" + OPTIMIZER).asText())) {
+            throw new IOException("a tensor file does not match the checksum in " + STATE);
+        }
+        Map<String, SafeTensors.Tensor> tensors = SafeTensors.decode(model);
+        Map<String, double[]> parameters = new LinkedHashMap<>();
+        Map<String, double[]> buffers = new LinkedHashMap<>();
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        List<String> bufferNames = new ArrayList<>();
+        json.get("buffers").forEach(n -> bufferNames.add(n.asText()));
+        tensors.forEach((name, t) -> {
+            if (bufferNames.contains(name)) {
+                buffers.put(name, t.values());
+            } else {
+                parameters.put(name, t.values());
+                shapes.put(name, t.shape());
+            }
+        });
+        Map<String, SafeTensors.Tensor> moments = SafeTensors.decode(optimizer);
+        AdamW.State adam = new AdamW.State(Long.parseLong(SafeTensors.metadata(optimizer).get("step")),
+                moments.get("exp_avg").values(), moments.get("exp_avg_sq").values());
+        TrainingState training = new TrainingState(json.get("step").asLong(), json.get("skippedUpdates").asLong(),
+                parameters, buffers, adam);
+        return new Checkpoint(json.get("modelVersion").asLong(), json.get("scheduleOrigin").asLong(),
+                json.get("examplesSeen").asLong(), training, shapes, json.at("/scaling/count").asLong(),
+                doubles(json.at("/scaling/mean")), doubles(json.at("/scaling/m2")),
+                offsets(json.at("/offsets/training")), offsets(json.at("/offsets/validation")));
+    }
+
+    private static Map<String, Long> offsets(JsonNode object) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        object.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asLong()));
+        return out;
+    }
+
+    private static Map<String, SafeTensors.Tensor> modelTensors(Checkpoint checkpoint) {
+        Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
+        checkpoint.training().parameters().forEach((name, values) ->
+                tensors.put(name, tensor(checkpoint.shapes().get(name), values)));
+        checkpoint.training().buffers().forEach((name, values) ->
+                tensors.put(name, tensor(new long[] {values.length}, values)));
+        return tensors;
+    }
+
+    /** F32 when every value is a float (the service trains in float32), F64 otherwise: exact either way. */
+    private static SafeTensors.Tensor tensor(long[] shape, double[] values) {
+        boolean float64 = false;
+        for (double v : values) {
+            if ((double) (float) v != v && !Double.isNaN(v)) {
+                float64 = true;
+                break;
+            }
+        }
+        return new SafeTensors.Tensor(shape, values, float64);
+    }
+
+    private static ObjectNode stateJson(Checkpoint c, byte[] model, byte[] optimizer) {
+        ObjectNode json = JSON.createObjectNode();
+        json.put("format", "streaming-mlp-checkpoint/1");
+        json.put("createdAt", java.time.Instant.now().toString());
+        json.put("modelVersion", c.modelVersion());
+        json.put("step", c.training().step());
+        json.put("skippedUpdates", c.training().skippedUpdates());
+        json.put("scheduleOrigin", c.scheduleOrigin());
+        json.put("examplesSeen", c.examplesSeen());
+        var buffers = json.putArray("buffers");
+        c.training().buffers().keySet().forEach(buffers::add);
+        ObjectNode scaling = json.putObject("scaling");
+        scaling.put("count", c.scalingCount());
+        var mean = scaling.putArray("mean");
+        for (double v : c.scalingMean()) {
+            mean.add(v);
+        }
+        var m2 = scaling.putArray("m2");
+        for (double v : c.scalingM2()) {
+            m2.add(v);
+        }
+        ObjectNode offsets = json.putObject("offsets");
+        ObjectNode trainingOffsets = offsets.putObject("training");
+        new java.util.TreeMap<>(c.trainingOffsets()).forEach(trainingOffsets::put);
+        ObjectNode validationOffsets = offsets.putObject("validation");
+        new java.util.TreeMap<>(c.validationOffsets()).forEach(validationOffsets::put);
+        ObjectNode sums = json.putObject("sha256");
+        sums.put(MODEL, sha256(model));
+        sums.put(OPTIMIZER, sha256(optimizer));
+        return json;
+    }
+
+    private static double[] doubles(JsonNode array) {
+        double[] out = new double[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = array.get(i).asDouble();
+        }
+        return out;
+    }
+
+    private void prune() throws IOException {
+        List<Path> all = checkpointsNewestFirst();
+        for (Path old : all.subList(Math.min(keep, all.size()), all.size())) {
+            deleteRecursively(old);
+        }
+    }
+
+    private static void writeSynced(Path file, byte[] bytes) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        }
+    }
+
+    private static void syncDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // Some file systems cannot open a directory for fsync; the rename is still atomic there.
+            LOG.debugf("Could not fsync directory %s: %s", dir, e.getMessage());
+        }
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package org.streamingmlp.trainer;
+
+/**
+ * Online feature standardisation: running mean and variance of every feature over all training examples seen
+ * (Welford's algorithm, in double precision). Owned by the trainer thread; readers get immutable
+ * {@link FeatureScaling}s. Part of the model's state: a snapshot pairs the parameters with the scaling they were
+ * trained under, and restoring a model restores its scaling.
+ */
+final class FeatureStandardizer {
+
+    private long count;
+    private double[] mean;
+    private double[] m2;
+
+    FeatureStandardizer(int features) {
+        this.mean = new double[features];
+        this.m2 = new double[features];
+    }
+
+    void update(float[][] rows) {
+        for (float[] row : rows) {
+            count++;
+            for (int j = 0; j < row.length; j++) {
+                double delta = row[j] - mean[j];
+                mean[j] += delta / count;
+                m2[j] += delta * (row[j] - mean[j]);
+            }
+        }
+    }
+
+    FeatureScaling scaling() {
+        return count == 0 ? FeatureScaling.IDENTITY : new FeatureScaling(count, mean, m2);
+    }
+
+    void restore(FeatureScaling scaling) {
+        if (scaling.count() == 0) {
+            count = 0;
+            java.util.Arrays.fill(mean, 0);
+            java.util.Arrays.fill(m2, 0);
+            return;
+        }
+        count = scaling.count();
+        mean = scaling.mean();
+        m2 = scaling.sumOfSquaredDeviations();
+    }
+}
