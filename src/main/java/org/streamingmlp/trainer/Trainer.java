@@ -120,6 +120,7 @@ public final class Trainer implements Runnable {
                             trainingOffsets.put(consumed.source().key(), consumed.source().offset() + 1);
                         }
                     }
+                    status = report(status.examplesPerSecond());   // readers see every step, not only reports
                 } else if (learner.step() != evaluatedAtStep || validation.received() != evaluatedAtReceived) {
                     // The stream paused: measure the latest model now rather than at a step that may not come.
                     evaluate();
@@ -162,7 +163,7 @@ public final class Trainer implements Runnable {
         return request;
     }
 
-    /** The latest report, refreshed at every report interval and at every event. */
+    /** The latest state: refreshed after every batch (throughput: at every report interval). */
     public TrainingReport status() {
         return status;
     }
