@@ -32,6 +32,9 @@ public final class Trainer implements Runnable {
 
     private static final Logger LOG = Logger.getLogger(Trainer.class);
     private static final int RECENT_STEPS = 100;
+    /** Writes the trainer's state machines into checkpoints (records, infinities as strings). */
+    private static final com.fasterxml.jackson.databind.ObjectMapper STATE_JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final OnlineLearner learner;
     private final MicroBatcher<ConsumedExample> batcher;
@@ -320,7 +323,8 @@ public final class Trainer implements Runnable {
         FeatureScaling scaling = scaling();
         Checkpoint checkpoint = new Checkpoint(modelVersion, learner.scheduleOrigin(), examplesSeen,
                 learner.trainingState(), learner.parameterShapes(), scaling.count(), scaling.mean(),
-                scaling.sumOfSquaredDeviations(), trainingOffsets, validation.resumeOffsets());
+                scaling.sumOfSquaredDeviations(), trainingOffsets, validation.resumeOffsets(),
+                STATE_JSON.valueToTree(monitor.state()));
         try {
             Path written = checkpoints.write(checkpoint);
             stepAtLastCheckpoint = learner.step();
@@ -347,6 +351,13 @@ public final class Trainer implements Runnable {
         examplesAtLastReport = examplesSeen;
         stepAtLastCheckpoint = learner.step();
         trainingOffsets.putAll(checkpoint.trainingOffsets());
+        if (checkpoint.trainer() != null) {
+            try {
+                monitor.restore(STATE_JSON.treeToValue(checkpoint.trainer(), ValidationMonitor.State.class));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("the checkpoint's early-stopping state cannot be read", e);
+            }
+        }
         if (standardizer != null && checkpoint.scalingCount() > 0) {
             standardizer.restore(new FeatureScaling(checkpoint.scalingCount(), checkpoint.scalingMean(),
                     checkpoint.scalingM2()));
