@@ -2,6 +2,8 @@ package org.streamingmlp.checkpoint;
 
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import org.streamingmlp.learner.TrainingState;
 
 /**
@@ -20,10 +22,13 @@ import org.streamingmlp.learner.TrainingState;
  * @param trainingOffsets     per training partition ({@code topic-partition}), the next offset to consume: every
  *                            record before it has been through the trainer, none after it
  * @param validationOffsets   per validation partition, where to resume so the validation window refills
+ * @param trainer             the trainer's own state machines (early stopping, drift detection) as JSON, kept
+ *                            opaque here so this package needs nothing from the trainer; may be null
  */
 public record Checkpoint(long modelVersion, long scheduleOrigin, long examplesSeen, TrainingState training,
                          Map<String, long[]> shapes, long scalingCount, double[] scalingMean, double[] scalingM2,
-                         Map<String, Long> trainingOffsets, Map<String, Long> validationOffsets) {
+                         Map<String, Long> trainingOffsets, Map<String, Long> validationOffsets,
+                         JsonNode trainer) {
 
     public Checkpoint {
         trainingOffsets = Map.copyOf(trainingOffsets);

@@ -154,7 +154,7 @@ public final class CheckpointStore {
         return new Checkpoint(json.get("modelVersion").asLong(), json.get("scheduleOrigin").asLong(),
                 json.get("examplesSeen").asLong(), training, shapes, json.at("/scaling/count").asLong(),
                 doubles(json.at("/scaling/mean")), doubles(json.at("/scaling/m2")),
-                offsets(json.at("/offsets/training")), offsets(json.at("/offsets/validation")));
+                offsets(json.at("/offsets/training")), offsets(json.at("/offsets/validation")), json.get("trainer"));
     }
 
     private static Map<String, Long> offsets(JsonNode object) {
@@ -210,6 +210,9 @@ public final class CheckpointStore {
         new java.util.TreeMap<>(c.trainingOffsets()).forEach(trainingOffsets::put);
         ObjectNode validationOffsets = offsets.putObject("validation");
         new java.util.TreeMap<>(c.validationOffsets()).forEach(validationOffsets::put);
+        if (c.trainer() != null) {
+            json.set("trainer", c.trainer());
+        }
         ObjectNode sums = json.putObject("sha256");
         sums.put(MODEL, sha256(model));
         sums.put(OPTIMIZER, sha256(optimizer));

@@ -67,4 +67,22 @@ public final class EarlyStopping {
 
     /** True once the counter reached the patience. */
     public boolean stopped() { return stopped; }
+
+    /** Everything the state machine holds, for checkpoints. */
+    public record State(double best, long bestEpoch, long bestStep, long epochs, int counter, boolean stopped) {
+    }
+
+    public State state() {
+        return new State(best, bestEpoch, bestStep, epochs, counter, stopped);
+    }
+
+    /** Puts back a checkpointed {@link #state()}. */
+    public void restore(State state) {
+        best = state.best();
+        bestEpoch = state.bestEpoch();
+        bestStep = state.bestStep();
+        epochs = state.epochs();
+        counter = state.counter();
+        stopped = state.stopped();
+    }
 }

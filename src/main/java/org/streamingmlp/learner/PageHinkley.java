@@ -62,6 +62,23 @@ public final class PageHinkley {
         return samples;
     }
 
+    /** Everything the test holds, for checkpoints. */
+    public record State(long samples, double mean, double cumulative, double minimum, boolean drift) {
+    }
+
+    public State state() {
+        return new State(samples, mean, cumulative, minimum, drift);
+    }
+
+    /** Puts back a checkpointed {@link #state()}. */
+    public void restore(State state) {
+        samples = state.samples();
+        mean = state.mean();
+        cumulative = state.cumulative();
+        minimum = state.minimum();
+        drift = state.drift();
+    }
+
     public void reset() {
         samples = 0;
         mean = 0;

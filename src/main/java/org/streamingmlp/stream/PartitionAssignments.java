@@ -7,20 +7,35 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
 
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
+import org.jboss.logging.Logger;
+import org.streamingmlp.service.LearningService;
 
 /**
  * The partitions each input channel's consumer currently owns, kept up to date by rebalance listeners
  * (application.properties names them per channel). Readiness requires the training and request consumers to own
- * partitions; the durability work will seek to checkpointed offsets here.
+ * partitions.
+ * <p>
+ * When a checkpoint was restored, the training and validation consumers seek, on the first assignment of each
+ * partition, to the offsets the checkpoint holds (not to the group's committed offsets): the model has learned
+ * exactly the records before them. Later assignments of the same partition in this process keep the consumer's
+ * position, since the trainer may still hold records consumed from it.
  */
 @ApplicationScoped
 public class PartitionAssignments {
+
+    private static final Logger LOG = Logger.getLogger(PartitionAssignments.class);
+
+    @Inject
+    LearningService learning;
+
+    private final Set<String> resumed = ConcurrentHashMap.newKeySet();
 
     public static final String TRAINING_LISTENER = "training-partitions";
     public static final String VALIDATION_LISTENER = "validation-partitions";
@@ -33,6 +48,18 @@ public class PartitionAssignments {
         return Set.copyOf(owned.getOrDefault(channel, Set.of()));
     }
 
+    private void seekToCheckpoint(String channel, Consumer<?, ?> consumer, Collection<TopicPartition> assigned) {
+        Map<String, Long> offsets = learning.resumeOffsets();
+        for (TopicPartition partition : assigned) {
+            String key = partition.topic() + "-" + partition.partition();
+            Long offset = offsets.get(key);
+            if (offset != null && resumed.add(key)) {
+                consumer.seek(partition, offset);
+                LOG.infof("%s: resuming %s at offset %d from the checkpoint", channel, key, offset);
+            }
+        }
+    }
+
     public Map<String, Set<TopicPartition>> all() {
         Map<String, Set<TopicPartition>> copy = new java.util.TreeMap<>();
         owned.forEach((channel, partitions) -> copy.put(channel, Set.copyOf(partitions)));
@@ -42,27 +69,30 @@ public class PartitionAssignments {
     @Produces
     @Identifier(TRAINING_LISTENER)
     KafkaConsumerRebalanceListener training() {
-        return listenerFor(Channels.TRAINING);
+        return listenerFor(Channels.TRAINING, true);
     }
 
     @Produces
     @Identifier(VALIDATION_LISTENER)
     KafkaConsumerRebalanceListener validation() {
-        return listenerFor(Channels.VALIDATION);
+        return listenerFor(Channels.VALIDATION, true);
     }
 
     @Produces
     @Identifier(REQUESTS_LISTENER)
     KafkaConsumerRebalanceListener requests() {
-        return listenerFor(Channels.PREDICTION_REQUESTS);
+        return listenerFor(Channels.PREDICTION_REQUESTS, false);
     }
 
-    private KafkaConsumerRebalanceListener listenerFor(String channel) {
+    private KafkaConsumerRebalanceListener listenerFor(String channel, boolean resumeFromCheckpoint) {
         Set<TopicPartition> partitions = owned.computeIfAbsent(channel, c -> ConcurrentHashMap.newKeySet());
         return new KafkaConsumerRebalanceListener() {
             @Override
             public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> assigned) {
                 partitions.addAll(assigned);
+                if (resumeFromCheckpoint) {
+                    seekToCheckpoint(channel, consumer, assigned);
+                }
             }
 
             @Override

@@ -7,42 +7,58 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Takes examples off the bounded queue in micro-batches: a batch is complete when it holds
- * {@code batchSize} examples or when {@code maxWait} has passed since its first example arrived,
- * so a slow stream still trains. Returns an empty list when nothing arrived within {@code maxWait}.
+ * Takes examples off the bounded queue in micro-batches: a batch is complete when it holds {@code batchSize}
+ * examples or when {@code maxWait} has passed since its first example arrived, so a slow stream still trains.
+ * {@link #next()} never blocks longer than a short tick: it returns an empty list when no batch is complete yet
+ * (a partial batch stays pending across calls), so the caller can do its periodic work between batches.
+ * Batches hold the examples in arrival order and, while the stream flows, exactly {@code batchSize} of them.
  */
 final class MicroBatcher<T> {
+
+    private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final BlockingQueue<T> queue;
     private final int batchSize;
     private final long maxWaitNanos;
+    private final long tickNanos;
+    private List<T> pending;
+    private long deadline;
 
     MicroBatcher(BlockingQueue<T> queue, int batchSize, Duration maxWait) {
         this.queue = queue;
         this.batchSize = batchSize;
         this.maxWaitNanos = maxWait.toNanos();
+        this.tickNanos = Math.min(TICK_NANOS, maxWaitNanos);
+        this.pending = new ArrayList<>(batchSize);
     }
 
+    /** A complete batch, or an empty list if none completed within a tick. */
     List<T> next() throws InterruptedException {
-        List<T> batch = new ArrayList<>(batchSize);
-        T first = queue.poll(maxWaitNanos, TimeUnit.NANOSECONDS);
-        if (first == null) {
-            return batch;
-        }
-        batch.add(first);
-        long deadline = System.nanoTime() + maxWaitNanos;
-        while (batch.size() < batchSize) {
-            queue.drainTo(batch, batchSize - batch.size());
-            long left = deadline - System.nanoTime();
-            if (batch.size() >= batchSize || left <= 0) {
-                break;
+        long tickEnd = System.nanoTime() + tickNanos;
+        while (true) {
+            if (pending.isEmpty()) {
+                T first = queue.poll(tickEnd - System.nanoTime(), TimeUnit.NANOSECONDS);
+                if (first == null) {
+                    return List.of();
+                }
+                pending.add(first);
+                deadline = System.nanoTime() + maxWaitNanos;
             }
-            T next = queue.poll(left, TimeUnit.NANOSECONDS);
-            if (next == null) {
-                break;
+            queue.drainTo(pending, batchSize - pending.size());
+            long now = System.nanoTime();
+            if (pending.size() >= batchSize || now - deadline >= 0) {
+                List<T> batch = pending;
+                pending = new ArrayList<>(batchSize);
+                return batch;
             }
-            batch.add(next);
+            long wait = Math.min(deadline - now, tickEnd - now);
+            if (wait <= 0) {
+                return List.of();   // the batch stays pending; the caller gets its tick
+            }
+            T next = queue.poll(wait, TimeUnit.NANOSECONDS);
+            if (next != null) {
+                pending.add(next);
+            }
         }
-        return batch;
     }
 }

@@ -32,6 +32,9 @@ public final class Trainer implements Runnable {
 
     private static final Logger LOG = Logger.getLogger(Trainer.class);
     private static final int RECENT_STEPS = 100;
+    /** Writes the trainer's state machines into checkpoints (records, infinities as strings). */
+    private static final com.fasterxml.jackson.databind.ObjectMapper STATE_JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final OnlineLearner learner;
     private final MicroBatcher<ConsumedExample> batcher;
@@ -120,6 +123,7 @@ public final class Trainer implements Runnable {
                             trainingOffsets.put(consumed.source().key(), consumed.source().offset() + 1);
                         }
                     }
+                    status = report(status.examplesPerSecond());   // readers see every step, not only reports
                 } else if (learner.step() != evaluatedAtStep || validation.received() != evaluatedAtReceived) {
                     // The stream paused: measure the latest model now rather than at a step that may not come.
                     evaluate();
@@ -162,7 +166,7 @@ public final class Trainer implements Runnable {
         return request;
     }
 
-    /** The latest report, refreshed at every report interval and at every event. */
+    /** The latest state: refreshed after every batch (throughput: at every report interval). */
     public TrainingReport status() {
         return status;
     }
@@ -324,7 +328,8 @@ public final class Trainer implements Runnable {
         FeatureScaling scaling = scaling();
         Checkpoint checkpoint = new Checkpoint(modelVersion, learner.scheduleOrigin(), examplesSeen,
                 learner.trainingState(), learner.parameterShapes(), scaling.count(), scaling.mean(),
-                scaling.sumOfSquaredDeviations(), trainingOffsets, validation.resumeOffsets());
+                scaling.sumOfSquaredDeviations(), trainingOffsets, validation.resumeOffsets(),
+                STATE_JSON.valueToTree(monitor.state()));
         try {
             Path written = checkpoints.write(checkpoint);
             stepAtLastCheckpoint = learner.step();
@@ -351,6 +356,13 @@ public final class Trainer implements Runnable {
         examplesAtLastReport = examplesSeen;
         stepAtLastCheckpoint = learner.step();
         trainingOffsets.putAll(checkpoint.trainingOffsets());
+        if (checkpoint.trainer() != null) {
+            try {
+                monitor.restore(STATE_JSON.treeToValue(checkpoint.trainer(), ValidationMonitor.State.class));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("the checkpoint's early-stopping state cannot be read", e);
+            }
+        }
         if (standardizer != null && checkpoint.scalingCount() > 0) {
             standardizer.restore(new FeatureScaling(checkpoint.scalingCount(), checkpoint.scalingMean(),
                     checkpoint.scalingM2()));

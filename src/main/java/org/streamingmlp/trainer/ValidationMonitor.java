@@ -126,4 +126,34 @@ public final class ValidationMonitor {
     public Monitored monitored() {
         return monitored;
     }
+
+    /**
+     * Everything the monitor holds, for checkpoints.
+     *
+     * @param finished the round the last drift ended, or null
+     */
+    public record State(Phase phase, int round, long driftEvents, double[] recentLosses, int recentCount,
+                        EarlyStopping.State stopping, EarlyStopping.State finished, PageHinkley.State drift) {
+    }
+
+    public State state() {
+        return new State(phase, round, driftEvents, recentLosses.clone(), recentCount, stopping.state(),
+                finished == null ? null : finished.state(), drift.state());
+    }
+
+    /** Puts back a checkpointed {@link #state()}. */
+    public void restore(State state) {
+        phase = state.phase();
+        round = state.round();
+        driftEvents = state.driftEvents();
+        System.arraycopy(state.recentLosses(), 0, recentLosses, 0, recentLosses.length);
+        recentCount = state.recentCount();
+        stopping = new EarlyStopping(stoppingConfig);
+        stopping.restore(state.stopping());
+        if (state.finished() != null) {
+            finished = new EarlyStopping(stoppingConfig);
+            finished.restore(state.finished());
+        }
+        drift.restore(state.drift());
+    }
 }

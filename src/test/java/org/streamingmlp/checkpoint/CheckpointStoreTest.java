@@ -54,7 +54,7 @@ class CheckpointStoreTest {
     private static Checkpoint checkpointOf(OnlineLearner learner, long version) {
         return new Checkpoint(version, 3, 1234, learner.trainingState(), learner.parameterShapes(), 2,
                 new double[] {1.5, -2}, new double[] {0.5, 8}, Map.of("mlp.train-0", 640L, "mlp.train-1", 12L),
-                Map.of("mlp.validation-0", 100L));
+                Map.of("mlp.validation-0", 100L), new ObjectMapper().createObjectNode().put("phase", "FROZEN"));
     }
 
     @Test
@@ -72,6 +72,7 @@ class CheckpointStoreTest {
         assertArrayEquals(new double[] {1.5, -2}, restored.scalingMean());
         assertEquals(Map.of("mlp.train-0", 640L, "mlp.train-1", 12L), restored.trainingOffsets());
         assertEquals(Map.of("mlp.validation-0", 100L), restored.validationOffsets());
+        assertEquals("FROZEN", restored.trainer().get("phase").asText());
         OnlineLearner resumed = learner();
         resumed.restoreTrainingState(restored.training());
         train(resumed, 2, 20);

@@ -42,6 +42,19 @@ class MicroBatcherTest {
     }
 
     @Test
+    void keepsAPartialBatchPendingAcrossTicksUntilItIsFull() throws Exception {
+        BlockingQueue<LabeledExample> queue = new ArrayBlockingQueue<>(100);
+        MicroBatcher<LabeledExample> batcher = new MicroBatcher<>(queue, 3, Duration.ofHours(1));
+        queue.add(example(1));
+        assertTrue(batcher.next().isEmpty(), "a tick passes without a complete batch");
+        queue.add(example(2));
+        assertTrue(batcher.next().isEmpty());
+        queue.add(example(3));
+        queue.add(example(4));
+        assertEquals(List.of("e-1", "e-2", "e-3"), batcher.next().stream().map(LabeledExample::id).toList());
+    }
+
+    @Test
     void returnsAnEmptyBatchWhenNothingArrives() throws Exception {
         MicroBatcher<LabeledExample> batcher = new MicroBatcher<>(new ArrayBlockingQueue<>(4), 4,
                 Duration.ofMillis(10));

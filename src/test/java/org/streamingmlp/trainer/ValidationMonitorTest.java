@@ -106,4 +106,32 @@ class ValidationMonitorTest {
         assertFalse(ph.driftDetected());
         assertEquals(0, ph.samples());
     }
+
+    @Test
+    void aRestoredMonitorContinuesExactlyAsTheOriginal() throws Exception {
+        ValidationMonitor original = frozenAt(0.1);
+        original.onEvaluation(0.1, Double.NaN, 100);
+        original.onEvaluation(0.9, Double.NaN, 100);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String saved = json.writeValueAsString(original.state());   // as a checkpoint holds it
+        ValidationMonitor restored = monitor();
+        restored.restore(json.readValue(saved, ValidationMonitor.State.class));
+        assertTrue(restored.frozen());
+        assertEquals(original.earlyStopping().best(), restored.earlyStopping().best());
+        double[] next = {0.9, 1.0, 1.1, 1.2, 1.3};
+        for (double loss : next) {
+            assertEquals(original.onEvaluation(loss, Double.NaN, 200), restored.onEvaluation(loss, Double.NaN, 200));
+            assertEquals(original.driftDetector().statistic(), restored.driftDetector().statistic(), 0.0);
+        }
+        assertEquals(1, restored.driftEvents());
+    }
+
+    @Test
+    void aFreshMonitorStateSurvivesJsonWithInfiniteBest() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        ValidationMonitor restored = monitor();
+        restored.restore(json.readValue(json.writeValueAsString(monitor().state()), ValidationMonitor.State.class));
+        assertEquals(Double.POSITIVE_INFINITY, restored.earlyStopping().best());
+        assertEquals(Outcome.IMPROVED, restored.onEvaluation(1.0, Double.NaN, 1));
+    }
 }

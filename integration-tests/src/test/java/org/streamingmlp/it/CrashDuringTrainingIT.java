@@ -1,0 +1,153 @@
+package org.streamingmlp.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeSet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.streamingmlp.broker.EmbeddedKafkaBroker;
+
+/**
+ * Each training example changes the model exactly once across crashes: the service (a separate JVM) is killed
+ * with SIGKILL at three random points and restarted each time; its final parameters and optimizer state must be
+ * bitwise identical to those of an uninterrupted run over the same data.
+ * <p>
+ * Deterministic settings: one partition, fixed seed, batches formed by count only (a maximum wait longer than the
+ * test), no dropout (its random stream is not yet part of a checkpoint), one BLAS thread.
+ */
+class CrashDuringTrainingIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int BATCH = 32;
+    private static final int STEPS = 1500;
+    private static final String TOPIC = "eo.train";
+    private static final Path WORK = Path.of("target", "crash-it");
+
+    private static EmbeddedKafkaBroker broker;
+
+    @BeforeAll
+    static void produceTheDataset() throws Exception {
+        broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Settings.defaults());
+        try (TestKafka kafka = new TestKafka(broker.bootstrapServers())) {
+            Blobs blobs = new Blobs(99, 1.0, 0);
+            for (int i = 0; i < STEPS * BATCH; i++) {
+                kafka.send(TOPIC, null, Blobs.trainingRecord("x-" + i, blobs.next()));
+            }
+            kafka.flush();
+        }
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
+
+    private static Map<String, String> config(String name) {
+        Map<String, String> config = new HashMap<>();
+        config.put("kafka.bootstrap.servers", broker.bootstrapServers());
+        config.put("mlp.topics.train", TOPIC);
+        for (String topic : List.of("validation", "predict", "predictions", "metrics", "dlq")) {
+            config.put("mlp.topics." + topic, "eo." + name + "." + topic);
+        }
+        config.put("mlp.groups.trainer", "eo-" + name);
+        config.put("mlp.groups.predictor", "eo-" + name + "-predictor");
+        config.put("mlp.model.hidden-sizes", "128,128");
+        config.put("mlp.model.dropout", "0");
+        config.put("mlp.training.batch-size", Integer.toString(BATCH));
+        config.put("mlp.training.max-batch-wait", "1h");
+        config.put("mlp.checkpoint.dir", WORK.resolve(name).toAbsolutePath().toString());
+        config.put("mlp.checkpoint.every-steps", "97");
+        // A killed consumer stays in its group until its session times out: keep that short.
+        for (String channel : List.of("training", "validation", "prediction-requests")) {
+            config.put("mp.messaging.incoming." + channel + ".session.timeout.ms", "6000");
+            config.put("mp.messaging.incoming." + channel + ".heartbeat.interval.ms", "1000");
+        }
+        return config;
+    }
+
+    @Test
+    void killedThreeTimesEndsBitwiseIdenticalToAnUninterruptedRun() throws Exception {
+        deleteRecursively(WORK);
+        Path reference;
+        try (ServiceProcess service = ServiceProcess.start(config("reference"), WORK.resolve("reference.log"))) {
+            awaitStep(service, STEPS);
+            reference = Path.of(JSON.readTree(service.post("/model/checkpoint")).get("checkpoint").asText());
+            service.stop();
+        }
+
+        Random random = new Random();
+        TreeSet<Integer> killPoints = new TreeSet<>();
+        while (killPoints.size() < 3) {
+            killPoints.add(100 + random.nextInt(STEPS - 300));
+        }
+        System.out.println("CrashDuringTrainingIT: killing at steps " + killPoints);
+        Map<String, String> config = config("crashed");
+        ServiceProcess service = ServiceProcess.start(config, WORK.resolve("crashed.log"));
+        for (int killAt : killPoints) {
+            long step = awaitStep(service, killAt);
+            long start = System.nanoTime();
+            service.kill();
+            service = ServiceProcess.start(config, WORK.resolve("crashed.log"));
+            JsonNode resumed = JSON.readTree(service.get("/model"));
+            System.out.printf("CrashDuringTrainingIT: killed at step >= %d, restarted in %d ms at step %d%n",
+                    step, (System.nanoTime() - start) / 1_000_000, resumed.at("/training/step").asLong());
+            assertTrue(resumed.at("/training/step").asLong() <= step, "resumed beyond the kill point");
+        }
+        Path crashed;
+        try (ServiceProcess last = service) {
+            awaitStep(last, STEPS);
+            JsonNode model = JSON.readTree(last.get("/model"));
+            assertEquals((long) STEPS * BATCH, model.at("/training/examplesSeen").asLong(),
+                    "every example reached the trainer exactly once");
+            crashed = Path.of(JSON.readTree(last.post("/model/checkpoint")).get("checkpoint").asText());
+            last.stop();
+        }
+        for (String file : List.of("model.safetensors", "optimizer.safetensors")) {
+            assertArrayEquals(Files.readAllBytes(reference.resolve(file)), Files.readAllBytes(crashed.resolve(file)),
+                    file + " differs from the uninterrupted run");
+        }
+        JsonNode referenceState = JSON.readTree(reference.resolve("state.json").toFile());
+        JsonNode crashedState = JSON.readTree(crashed.resolve("state.json").toFile());
+        assertEquals(referenceState.get("step"), crashedState.get("step"));
+        assertEquals(referenceState.at("/offsets/training"), crashedState.at("/offsets/training"));
+        System.out.printf("CrashDuringTrainingIT: %d examples, %d steps, 3 kills, final state bitwise identical%n",
+                STEPS * BATCH, STEPS);
+    }
+
+    /** Waits until the model has taken at least {@code step} steps; returns the step seen. */
+    private static long awaitStep(ServiceProcess service, long step) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            long now = JSON.readTree(service.get("/model")).at("/training/step").asLong();
+            if (now >= step) {
+                return now;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("the service did not reach step " + step + "; see " + service.log);
+    }
+
+    private static void deleteRecursively(Path path) throws Exception {
+        if (Files.exists(path)) {
+            try (var walk = Files.walk(path)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+}
