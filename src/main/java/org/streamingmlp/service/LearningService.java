@@ -111,7 +111,7 @@ public class LearningService {
             resumeOffsets = Map.copyOf(offsets);
         });
         trainer = new Trainer(new OnlineLearner(trainingConfig), queue, snapshots, validation, settings, monitor,
-                metricsPublisher::publish, metricsPublisher::publishEvent, store, resume);
+                bestEffort(metricsPublisher::publish), bestEffort(metricsPublisher::publishEvent), store, resume);
         TrainingMeters.register(registry, this);
         trainerThread = new Thread(trainer, "mlp-trainer");
         trainerThread.setDaemon(true);
@@ -126,6 +126,21 @@ public class LearningService {
         } catch (IOException e) {
             throw new IllegalStateException("mlp.checkpoint.dir cannot be read: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Reports are best effort, and the trainer must outlive a failed one: a report due before SmallRye has wired
+     * the metrics channel (startup on a loaded machine) throws while the publisher's emitter is injected, which
+     * used to end the trainer thread. The next report tries again.
+     */
+    private static <T> java.util.function.Consumer<T> bestEffort(java.util.function.Consumer<T> sink) {
+        return value -> {
+            try {
+                sink.accept(value);
+            } catch (RuntimeException e) {
+                LOG.warnf("Metrics not sent (will retry with the next report): %s", e.toString());
+            }
+        };
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
