@@ -152,6 +152,13 @@ public interface ServiceConfig {
         @WithDefault("false")
         boolean standardizeFeatures();
 
+        /**
+         * At shutdown (SIGTERM), how long the trainer may take to finish its batch and write its last checkpoint.
+         * Keep it below the pod's terminationGracePeriodSeconds (30 s in k8s/).
+         */
+        @WithDefault("20s")
+        Duration shutdownGrace();
+
         /** Liveness fails after this many consecutive updates skipped for a non-finite loss or gradient. */
         @WithDefault("100")
         int maxConsecutiveSkipped();

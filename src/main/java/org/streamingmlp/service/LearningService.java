@@ -123,8 +123,11 @@ public class LearningService {
         if (trainer == null) {
             return;
         }
-        trainer.stop();
-        trainerThread.join(Duration.ofSeconds(10).toMillis());
+        trainer.stop();   // finishes its batch and writes a last checkpoint
+        trainerThread.join(config.training().shutdownGrace().toMillis());
+        if (trainerThread.isAlive()) {
+            LOG.warnf("The trainer did not stop within mlp.training.shutdown-grace=%s", config.training().shutdownGrace());
+        }
     }
 
     /**
