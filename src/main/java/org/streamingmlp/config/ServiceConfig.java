@@ -126,9 +126,13 @@ public interface ServiceConfig {
         @WithDefault("42")
         long seed();
 
-        /** A new model snapshot is published for predictions after this many optimizer steps. */
+        /** A new model snapshot is published for predictions after this many optimizer steps... */
         @WithDefault("1")
         int snapshotEverySteps();
+
+        /** ...or once this long has passed since the last one, whichever comes first. */
+        @WithDefault("1s")
+        Duration snapshotInterval();
 
         /** The model is evaluated on the validation window after this many optimizer steps. */
         @WithDefault("50")

@@ -88,7 +88,7 @@ public class LearningService {
         formats = new RecordFormats(mapper, config.model().inputSize(), config.model().outputSize(),
                 trainingConfig.loss(), config.records().maxBytes());
         TrainerSettings settings = new TrainerSettings(training.batchSize(), training.maxBatchWait(),
-                training.snapshotEverySteps(), training.validateEverySteps(), training.minValidationExamples(),
+                training.snapshotEverySteps(), training.snapshotInterval(), training.validateEverySteps(), training.minValidationExamples(),
                 training.standardizeFeatures(), config.metrics().interval(), config.checkpoint().everySteps(),
                 config.checkpoint().interval());
         ValidationMonitor monitor = LearnerSettings.validationMonitor(config, trainingConfig.loss());
