@@ -26,8 +26,7 @@ public final class ModelSnapshot {
         this.version = version;
         this.step = step;
         this.config = config;
-        this.model = new Mlp(config.model(), config.dataType(), config.seed());
-        this.model.copyStateFrom(source);
+        this.model = Mlp.copyOf(source, config.seed()); // bulk copy, no re-initialisation
         this.converter = new BatchConverter(config.model(), config.dataType());
     }
 

@@ -17,7 +17,7 @@ import org.streamingmlp.nn.NumericBuffer;
  * {@code eps} is added after dividing {@code sqrt(v)} by {@code sqrt(1 - b2^t)}.
  *
  * <p>Speed: the flat parameter and gradient buffers are bulk-copied to heap arrays, updated by one plain loop that
- * the JIT can vectorise, and bulk-copied back; the moments are kept in the model's precision (float32 or float64),
+ * the JIT can vectorise, and bulk-copied back (in float32 chunk by chunk, so each copied chunk is still in the L1 cache when the loop reads it); the moments are kept in the model's precision (float32 or float64),
  * like PyTorch.
  *
  * <p>Lifecycle: construct (state zero), {@link #step} once per optimizer step, {@link #reset} to forget.
@@ -35,6 +35,8 @@ public final class AdamW {
     private final double[] p64;
     private final double[] g64;
     private long t;
+    /** float32 updates run chunk by chunk, so the heap copies of parameters and gradients stay in the L1 cache. */
+    static final int CHUNK = 2048;
 
     /** State in float64. */
     public AdamW(AdamWConfig config, int size) {
@@ -157,11 +159,15 @@ public final class AdamW {
         double stepSize = lr / (1.0 - Math.pow(config.beta1(), t));
         double sqrtBc2 = Math.sqrt(1.0 - Math.pow(config.beta2(), t));
         if (float32) {
-            params.read(0, p32);
-            grads.read(0, g32);
-            update32(0, decayEnd, (float) decay, (float) gradScale, (float) stepSize, (float) sqrtBc2);
-            update32(decayEnd, size, 1f, (float) gradScale, (float) stepSize, (float) sqrtBc2);
-            params.write(0, p32);
+            for (int start = 0; start < size; start += CHUNK) {
+                int len = Math.min(CHUNK, size - start);
+                params.readAt(start, p32, len);
+                grads.readAt(start, g32, len);
+                int split = Math.max(start, Math.min(start + len, decayEnd));
+                update32(start, split, (float) decay, (float) gradScale, (float) stepSize, (float) sqrtBc2);
+                update32(split, start + len, 1f, (float) gradScale, (float) stepSize, (float) sqrtBc2);
+                params.writeAt(start, p32, len);
+            }
         } else {
             params.read(0, p64);
             grads.read(0, g64);
