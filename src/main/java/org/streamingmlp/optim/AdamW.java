@@ -17,7 +17,9 @@ import org.streamingmlp.nn.NumericBuffer;
  * {@code eps} is added after dividing {@code sqrt(v)} by {@code sqrt(1 - b2^t)}.
  *
  * <p>Speed: the flat parameter and gradient buffers are bulk-copied to heap arrays, updated by one plain loop that
- * the JIT can vectorise, and bulk-copied back (in float32 chunk by chunk, so each copied chunk is still in the L1 cache when the loop reads it); the moments are kept in the model's precision (float32 or float64),
+ * the JIT can vectorise, and bulk-copied back (in float32 chunk by chunk: parameters, gradients and both moments of 1024 elements are copied into four small
+ * arrays that stay in the L1 cache, updated by a loop whose arrays all share one index, which the JIT vectorises,
+ * and copied back, so each buffer crosses the memory bus once per step); the moments are kept in the model's precision (float32 or float64),
  * like PyTorch.
  *
  * <p>Lifecycle: construct (state zero), {@link #step} once per optimizer step, {@link #reset} to forget.
@@ -30,13 +32,15 @@ public final class AdamW {
     private final float[] v32;
     private final float[] p32;
     private final float[] g32;
+    private final float[] mChunk;
+    private final float[] vChunk;
     private final double[] m64;
     private final double[] v64;
     private final double[] p64;
     private final double[] g64;
     private long t;
     /** float32 updates run chunk by chunk, so the heap copies of parameters and gradients stay in the L1 cache. */
-    static final int CHUNK = 2048;
+    static final int CHUNK = 1024;
 
     /** State in float64. */
     public AdamW(AdamWConfig config, int size) {
@@ -52,8 +56,11 @@ public final class AdamW {
         int n64 = float32 ? 0 : size;
         this.m32 = new float[n32];
         this.v32 = new float[n32];
-        this.p32 = new float[n32];
-        this.g32 = new float[n32];
+        int chunk = float32 ? Math.min(CHUNK, size) : 0;
+        this.p32 = new float[chunk];
+        this.g32 = new float[chunk];
+        this.mChunk = new float[chunk];
+        this.vChunk = new float[chunk];
         this.m64 = new double[n64];
         this.v64 = new double[n64];
         this.p64 = new double[n64];
@@ -159,14 +166,20 @@ public final class AdamW {
         double stepSize = lr / (1.0 - Math.pow(config.beta1(), t));
         double sqrtBc2 = Math.sqrt(1.0 - Math.pow(config.beta2(), t));
         if (float32) {
+            float[] mc = mChunk;
+            float[] vc = vChunk;
             for (int start = 0; start < size; start += CHUNK) {
                 int len = Math.min(CHUNK, size - start);
-                params.readAt(start, p32, len);
-                grads.readAt(start, g32, len);
-                int split = Math.max(start, Math.min(start + len, decayEnd));
-                update32(start, split, (float) decay, (float) gradScale, (float) stepSize, (float) sqrtBc2);
-                update32(split, start + len, 1f, (float) gradScale, (float) stepSize, (float) sqrtBc2);
-                params.writeAt(start, p32, len);
+                params.window(start, len).readFirst(p32, len);
+                grads.window(start, len).readFirst(g32, len);
+                System.arraycopy(m32, start, mc, 0, len);
+                System.arraycopy(v32, start, vc, 0, len);
+                int split = Math.max(0, Math.min(len, decayEnd - start));
+                update32(0, split, (float) decay, (float) gradScale, (float) stepSize, (float) sqrtBc2);
+                update32(split, len, 1f, (float) gradScale, (float) stepSize, (float) sqrtBc2);
+                params.window(start, len).writeFirst(p32, len);
+                System.arraycopy(mc, 0, m32, start, len);
+                System.arraycopy(vc, 0, v32, start, len);
             }
         } else {
             params.read(0, p64);
@@ -185,8 +198,8 @@ public final class AdamW {
         float eps = (float) config.eps();
         float[] p = p32;
         float[] g = g32;
-        float[] m = m32;
-        float[] v = v32;
+        float[] m = mChunk;
+        float[] v = vChunk;
         for (int i = from; i < to; i++) {
             float gi = g[i] * scale;
             float mi = b1 * m[i] + c1 * gi;
