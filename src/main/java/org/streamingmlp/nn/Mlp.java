@@ -30,13 +30,12 @@ public final class Mlp {
     }
 
     /**
-     * A model of the same architecture and type holding a copy of {@code source}'s parameters and running statistics
-     * (one bulk copy of the flat buffer; no initialisation is run). Used for snapshots.
+     * A model whose parameters are all zero and running statistics at their defaults, for the caller to overwrite
+     * (snapshots, weights loaded from elsewhere): no initialisation is run. Dropout masks, if it is trained, come
+     * from seed 0.
      */
-    public static Mlp copyOf(Mlp source, long seed) {
-        Mlp copy = new Mlp(source.config, source.dataType, seed, false);
-        copy.copyStateFrom(source);
-        return copy;
+    public static Mlp uninitialised(MlpConfig config, DataType dataType) {
+        return new Mlp(config, dataType, 0L, false);
     }
 
     private Mlp(MlpConfig config, DataType dataType, long seed, boolean initialise) {
