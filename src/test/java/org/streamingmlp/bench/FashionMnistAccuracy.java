@@ -37,7 +37,8 @@ import org.streamingmlp.optim.ScheduleConfig;
  * <ul>
  *   <li>{@code one-epoch}: one pass over the 60,000 training images in file order (938 steps), then test accuracy.</li>
  *   <li>{@code early-stopping}: the first 50,000 training images train (reshuffled every epoch, seeded), the last
- *   10,000 validate; after each epoch the validation loss (evaluation mode) feeds {@link EarlyStopping} (patience 5,
+ *   10,000 validate ({@code -Dsplit=random}: a seeded random 50,000/10,000 split instead, like
+ *   {@code random_split}); after each epoch the validation loss (evaluation mode) feeds {@link EarlyStopping} (patience 5,
  *   min_delta 0, mode min); the best epoch's snapshot is restored when it fires (or after {@code -DmaxEpochs=50});
  *   the cosine runs over {@code maxEpochs} epochs of steps. Prints the stopping epoch, the best epoch and the test
  *   accuracy of the restored model.</li>
@@ -88,7 +89,23 @@ public final class FashionMnistAccuracy {
         System.out.printf("test accuracy %.4f (PyTorch 1.13, same recipe: ~0.855)%n", accuracy);
     }
 
-    static void earlyStopping(Dataset all, Dataset test, int maxEpochs) {
+    static void earlyStopping(Dataset original, Dataset test, int maxEpochs) {
+        Dataset all = original;
+        if ("random".equals(System.getProperty("split", "last"))) {
+            // like torch.utils.data.random_split: a seeded permutation, the first 50,000 train, the rest validate
+            int[] perm = new int[original.labels().length];
+            for (int i = 0; i < perm.length; i++) {
+                perm[i] = i;
+            }
+            shuffle(perm, new Random(0));
+            float[][] xs = new float[perm.length][];
+            int[] ys = new int[perm.length];
+            for (int i = 0; i < perm.length; i++) {
+                xs[i] = original.images()[perm[i]];
+                ys[i] = original.labels()[perm[i]];
+            }
+            all = new Dataset(xs, ys);
+        }
         int nTrain = 50_000;
         int nVal = all.labels().length - nTrain;
         float[][] valX = Arrays.copyOfRange(all.images(), nTrain, all.labels().length);
