@@ -69,6 +69,10 @@ public final class LearnerSettings {
             throw new IllegalArgumentException("mlp.checkpoint.interval must be at least 1s, got "
                     + config.checkpoint().interval());
         }
+        if (t.snapshotInterval().isNegative() || t.snapshotInterval().isZero()) {
+            throw new IllegalArgumentException("mlp.training.snapshot-interval must be positive, got "
+                    + t.snapshotInterval());
+        }
         if (t.maxBatchWait().isNegative() || t.maxBatchWait().isZero()) {
             throw new IllegalArgumentException("mlp.training.max-batch-wait must be positive, got " + t.maxBatchWait());
         }

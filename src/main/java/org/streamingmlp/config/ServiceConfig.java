@@ -154,9 +154,13 @@ public interface ServiceConfig {
         @WithDefault("42")
         long seed();
 
-        /** A new model snapshot is published for predictions after this many optimizer steps. */
+        /** A new model snapshot is published for predictions after this many optimizer steps... */
         @WithDefault("1")
         int snapshotEverySteps();
+
+        /** ...or once this long has passed since the last one, whichever comes first. */
+        @WithDefault("1s")
+        Duration snapshotInterval();
 
         /** The model is evaluated on the validation window after this many optimizer steps. */
         @WithDefault("50")
@@ -179,6 +183,13 @@ public interface ServiceConfig {
          */
         @WithDefault("false")
         boolean standardizeFeatures();
+
+        /**
+         * At shutdown (SIGTERM), how long the trainer may take to finish its batch and write its last checkpoint.
+         * Keep it below the pod's terminationGracePeriodSeconds (30 s in k8s/).
+         */
+        @WithDefault("20s")
+        Duration shutdownGrace();
 
         /** Liveness fails after this many consecutive updates skipped for a non-finite loss or gradient. */
         @WithDefault("100")

@@ -7,6 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.streamingmlp.nn.Activation;
 import org.streamingmlp.nn.Mlp;
 import org.streamingmlp.nn.NumericBuffer;
+import org.streamingmlp.nn.Parameters;
 import org.streamingmlp.nn.Softmax;
 
 /**
@@ -14,21 +15,44 @@ import org.streamingmlp.nn.Softmax;
  * optimizer step. It has its own copy of the weights, so predicting never blocks or sees training. Thread-safe:
  * {@link #predict} is serialised per snapshot (it reuses one set of work arrays); different snapshots predict in
  * parallel.
+ *
+ * <p>Cost: the service takes a snapshot after every optimizer step, so taking one is a single bulk copy of the flat
+ * parameter buffer into a heap array (about 1 MB for 784-256-256-10; no ND4J allocation, no re-initialisation). The
+ * off-heap model that {@link #predict} needs is built from that copy on the first prediction only, so snapshots
+ * that are never asked to predict never allocate native memory.
  */
 public final class ModelSnapshot {
     private final long version;
     private final long step;
     private final TrainingConfig config;
-    private final Mlp model;
-    private final BatchConverter converter;
+    /** Parameter layout (names, offsets, shapes): immutable, shared with the model the snapshot came from. */
+    private final Map<String, Parameters.Slot> slots;
+    /** The flat parameter buffer; float32 models fill {@code values32}, float64 models {@code values64}. */
+    private final float[] values32;
+    private final double[] values64;
+    private final Map<String, double[]> runningStats;
+    private Mlp model;
+    private BatchConverter converter;
 
     ModelSnapshot(long version, long step, TrainingConfig config, Mlp source) {
         this.version = version;
         this.step = step;
         this.config = config;
-        this.model = new Mlp(config.model(), config.dataType(), config.seed());
-        this.model.copyStateFrom(source);
-        this.converter = new BatchConverter(config.model(), config.dataType());
+        Parameters p = source.parameters();
+        this.slots = p.slots();
+        NumericBuffer values = p.values();
+        if (values.isFloat32()) {
+            this.values32 = new float[values.length()];
+            this.values64 = null;
+            values.readFirst(values32, values32.length);
+        } else {
+            this.values32 = null;
+            this.values64 = new double[values.length()];
+            values.readFirst(values64, values64.length);
+        }
+        Map<String, double[]> stats = new LinkedHashMap<>();
+        source.buffers().forEach((name, b) -> stats.put(name, b.toDoubleArray()));
+        this.runningStats = Collections.unmodifiableMap(stats);
     }
 
     /**
@@ -44,7 +68,7 @@ public final class ModelSnapshot {
         if (step < 0) {
             throw new IllegalArgumentException("step must be >= 0, got " + step);
         }
-        Mlp model = new Mlp(config.model(), config.dataType(), config.seed());
+        Mlp model = Mlp.uninitialised(config.model(), config.dataType());
         if (!parameters.keySet().equals(model.parameters().slots().keySet())) {
             throw new IllegalArgumentException("snapshot parameters " + parameters.keySet()
                     + " do not match the model's " + model.parameters().slots().keySet());
@@ -88,6 +112,12 @@ public final class ModelSnapshot {
 
     /** {@link #predict(float[][])} with one row of category indices per example (null without categorical fields). */
     public synchronized float[][] predict(float[][] features, int[][] categories) {
+        if (model == null) {
+            Mlp m = Mlp.uninitialised(config.model(), config.dataType());
+            copyInto(m);
+            converter = new BatchConverter(config.model(), config.dataType());
+            model = m;
+        }
         INDArray out = model.forward(converter.features(features, categories), false);
         int n = (int) out.rows();
         int k = (int) out.columns();
@@ -113,26 +143,45 @@ public final class ModelSnapshot {
     /** Parameters by PyTorch name ({@code fc1.weight} flattened row-major {@code [out,in]}); defensive copies. */
     public Map<String, float[]> parameters() {
         Map<String, float[]> out = new LinkedHashMap<>();
-        model.parameters().slots().keySet().forEach(n -> out.put(n, model.parameters().values(n).toFloatArray()));
+        slots.values().forEach(slot -> {
+            float[] v = new float[slot.length()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = values32 != null ? values32[slot.offset() + i] : (float) values64[slot.offset() + i];
+            }
+            out.put(slot.name(), v);
+        });
         return Collections.unmodifiableMap(out);
     }
 
     /** Like {@link #parameters()} at full float64 precision. */
     public Map<String, double[]> parametersFloat64() {
         Map<String, double[]> out = new LinkedHashMap<>();
-        model.parameters().slots().keySet().forEach(n -> out.put(n, model.parameters().values(n).toDoubleArray()));
+        slots.values().forEach(slot -> {
+            double[] v = new double[slot.length()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = values32 != null ? values32[slot.offset() + i] : values64[slot.offset() + i];
+            }
+            out.put(slot.name(), v);
+        });
         return Collections.unmodifiableMap(out);
     }
 
     /** Normalisation running statistics by name ({@code bn1.running_mean}, {@code bn1.running_var}); copies. */
     public Map<String, double[]> buffers() {
         Map<String, double[]> out = new LinkedHashMap<>();
-        model.buffers().forEach((name, b) -> out.put(name, b.toDoubleArray()));
+        runningStats.forEach((name, v) -> out.put(name, v.clone()));
         return Collections.unmodifiableMap(out);
     }
 
-    /** Copies this snapshot's state into {@code target} (same architecture). */
-    synchronized void copyInto(Mlp target) {
-        target.copyStateFrom(model);
+    /** Copies this snapshot's state into {@code target} (same architecture): one bulk write of the flat buffer. */
+    void copyInto(Mlp target) {
+        NumericBuffer values = target.parameters().values();
+        if (values32 != null) {
+            values.writeFirst(values32, values32.length);
+        } else {
+            values.writeFirst(values64, values64.length);
+        }
+        Map<String, NumericBuffer> targetStats = target.buffers();
+        runningStats.forEach((name, v) -> targetStats.get(name).setAll(v));
     }
 }

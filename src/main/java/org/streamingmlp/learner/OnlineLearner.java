@@ -5,6 +5,7 @@ import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.streamingmlp.nn.Loss;
 import org.streamingmlp.nn.Mlp;
+import org.streamingmlp.nn.NumericBuffer;
 import org.streamingmlp.nn.Parameters;
 import org.streamingmlp.optim.AdamW;
 import org.streamingmlp.optim.GradientClipping;
@@ -135,13 +136,24 @@ public final class OnlineLearner {
         return new StepResult(step, value, norm, lr, true);
     }
 
+    /**
+     * Running statistics before the step, to undo a skipped or rejected step; only BatchNorm has any, so without it
+     * this is an empty map and costs nothing.
+     */
     private Map<String, double[]> saveBuffers() {
+        Map<String, NumericBuffer> buffers = model.buffers();
+        if (buffers.isEmpty()) {
+            return Map.of();
+        }
         Map<String, double[]> saved = new LinkedHashMap<>();
         model.buffers().forEach((name, b) -> saved.put(name, b.toDoubleArray()));
         return saved;
     }
 
     private void restoreBuffers(Map<String, double[]> saved) {
+        if (saved.isEmpty()) {
+            return;
+        }
         model.buffers().forEach((name, b) -> b.setAll(saved.get(name)));
     }
 

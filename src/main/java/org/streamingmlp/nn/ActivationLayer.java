@@ -22,6 +22,10 @@ public final class ActivationLayer implements Layer {
     private final ScratchArrays scratch;
     private INDArray input;
     private INDArray cdf;
+    /** float32 fast path: heap copy of the latest input (kept for backward) and a work array. */
+    private float[] in32 = new float[0];
+    private float[] out32 = new float[0];
+    private boolean heapInput;
 
     public ActivationLayer(Activation activation, double slope, DataType dataType) {
         this.activation = activation;
@@ -36,6 +40,11 @@ public final class ActivationLayer implements Layer {
         NumericBuffer xb = NumericBuffer.of(x);
         NumericBuffer yb = NumericBuffer.of(y);
         int n = xb.length();
+        heapInput = false;
+        if (xb.isFloat32() && activation != Activation.GELU) {
+            forward32(xb, yb, n);
+            return y;
+        }
         if (activation == Activation.GELU) {
             cdf = scratch.get("cdf", x.rows(), x.columns());
             NumericBuffer cb = NumericBuffer.of(cdf);
@@ -56,9 +65,58 @@ public final class ActivationLayer implements Layer {
         return y;
     }
 
+    /**
+     * float32, every activation but exact GELU: bulk-copy the input to the heap, one loop (vectorised by the JIT for
+     * ReLU), bulk-copy the output back; the heap copy of the input serves the backward pass.
+     */
+    private void forward32(NumericBuffer xb, NumericBuffer yb, int n) {
+        if (in32.length < n) {
+            in32 = new float[n];
+            out32 = new float[n];
+        }
+        float[] a = in32;
+        float[] o = out32;
+        xb.readFirst(a, n);
+        if (activation == Activation.RELU) {
+            for (int i = 0; i < n; i++) {
+                o[i] = Math.max(a[i], 0f); // NaN stays NaN
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                o[i] = (float) activation.apply(a[i], slope);
+            }
+        }
+        yb.writeFirst(o, n);
+        heapInput = true;
+    }
+
+    private void backward32(NumericBuffer rb, NumericBuffer db, int n) {
+        float[] a = in32;
+        float[] o = out32;
+        rb.readFirst(o, n);
+        if (activation == Activation.RELU) {
+            for (int i = 0; i < n; i++) {
+                o[i] = o[i] * (a[i] > 0f ? 1f : 0f);
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                o[i] = (float) (o[i] * activation.derivative(a[i], slope));
+            }
+        }
+        db.writeFirst(o, n);
+    }
+
     @Override
     public INDArray backward(INDArray gradOutput) {
         INDArray dx = scratch.get("dx", gradOutput.rows(), gradOutput.columns());
+        if (heapInput) {
+            NumericBuffer rb = NumericBuffer.of(gradOutput);
+            if (rb.length() != input.length()) {
+                throw new IllegalArgumentException("gradient shape does not match the latest forward pass");
+            }
+            backward32(rb, NumericBuffer.of(dx), rb.length());
+            return dx;
+        }
         NumericBuffer xb = NumericBuffer.of(input);
         NumericBuffer rb = NumericBuffer.of(gradOutput);
         NumericBuffer db = NumericBuffer.of(dx);

@@ -21,6 +21,9 @@ public final class Linear implements Layer {
     private final boolean computeInputGradient;
     private final ScratchArrays scratch;
     private INDArray input;
+    private float[] work32 = new float[0];
+    private float[] bias32 = new float[0];
+    private double[] sums = new double[0];
 
     /** Declares {@code name.weight [out,in]} and {@code name.bias [out]}. */
     public static void declare(Parameters.Builder builder, String name, int in, int out) {
@@ -48,8 +51,12 @@ public final class Linear implements Layer {
         }
         input = x;
         INDArray y = scratch.get("y", n, out);
-        Nd4j.gemm(x, weight, y, false, true, 1.0, 0.0);
+        Gemm.gemm(x, weight, y, false, true, 1.0, 0.0);
         NumericBuffer yb = NumericBuffer.of(y);
+        if (yb.isFloat32()) {
+            addBias32(yb, (int) n);
+            return y;
+        }
         for (int r = 0, k = 0; r < n; r++) {
             for (int j = 0; j < out; j++, k++) {
                 yb.set(k, yb.get(k) + bias.get(j));
@@ -58,15 +65,54 @@ public final class Linear implements Layer {
         return y;
     }
 
+    private float[] work(int len) {
+        if (work32.length < len) {
+            work32 = new float[len];
+        }
+        return work32;
+    }
+
+    /** float32: bulk-copy y and the bias to the heap, add the bias to each row in one loop, bulk-copy back. */
+    private void addBias32(NumericBuffer yb, int n) {
+        if (bias32.length != out) {
+            bias32 = new float[out];
+        }
+        float[] b = bias32;
+        bias.readFirst(b, out);
+        int len = n * out;
+        float[] w = work(len);
+        yb.readFirst(w, len);
+        for (int r = 0, k = 0; r < n; r++, k += out) {
+            for (int j = 0; j < out; j++) {
+                w[k + j] += b[j];
+            }
+        }
+        yb.writeFirst(w, len);
+    }
+
     @Override
     public INDArray backward(INDArray gradOutput) {
         long n = gradOutput.rows();
-        Nd4j.gemm(gradOutput, input, weightGrad, true, false, 1.0, 0.0);
+        Gemm.gemm(gradOutput, input, weightGrad, true, false, 1.0, 0.0);
         NumericBuffer r = NumericBuffer.of(gradOutput);
-        double[] sums = new double[out];
-        for (int i = 0, k = 0; i < n; i++) {
-            for (int j = 0; j < out; j++, k++) {
-                sums[j] += r.get(k);
+        if (sums.length != out) {
+            sums = new double[out];
+        }
+        java.util.Arrays.fill(sums, 0.0);
+        if (r.isFloat32()) {
+            int len = (int) n * out;
+            float[] w = work(len);
+            r.readFirst(w, len);
+            for (int i = 0, k = 0; i < n; i++, k += out) {
+                for (int j = 0; j < out; j++) {
+                    sums[j] += w[k + j];
+                }
+            }
+        } else {
+            for (int i = 0, k = 0; i < n; i++) {
+                for (int j = 0; j < out; j++, k++) {
+                    sums[j] += r.get(k);
+                }
             }
         }
         for (int j = 0; j < out; j++) {
@@ -76,7 +122,7 @@ public final class Linear implements Layer {
             return null;
         }
         INDArray dx = scratch.get("dx", n, in);
-        Nd4j.gemm(gradOutput, weight, dx, false, false, 1.0, 0.0);
+        Gemm.gemm(gradOutput, weight, dx, false, false, 1.0, 0.0);
         return dx;
     }
 }

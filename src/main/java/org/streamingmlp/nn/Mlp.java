@@ -31,6 +31,19 @@ public final class Mlp {
     private final Map<String, BatchNorm1d> batchNorms = new LinkedHashMap<>();
 
     public Mlp(MlpConfig config, DataType dataType, long seed) {
+        this(config, dataType, seed, true);
+    }
+
+    /**
+     * A model whose parameters are all zero and running statistics at their defaults, for the caller to overwrite
+     * (snapshots, weights loaded from elsewhere): no initialisation is run. Dropout masks, if it is trained, come
+     * from seed 0.
+     */
+    public static Mlp uninitialised(MlpConfig config, DataType dataType) {
+        return new Mlp(config, dataType, 0L, false);
+    }
+
+    private Mlp(MlpConfig config, DataType dataType, long seed, boolean initialise) {
         if (dataType != DataType.FLOAT && dataType != DataType.DOUBLE) {
             throw new IllegalArgumentException("mlp.training.data-type must be FLOAT or DOUBLE, got " + dataType);
         }
@@ -63,13 +76,18 @@ public final class Mlp {
         if (embeds) {
             CategoricalEmbeddings input = new CategoricalEmbeddings(parameters, config.inputSize(),
                     config.categoricalFields());
-            input.resetParameters(root.split());
+            SplittableRandom embeddingRandom = root.split();
+            if (initialise) {
+                input.resetParameters(embeddingRandom);
+            }
             layers.add(input);
         }
         for (int k = 1; k <= linearCount; k++) {
             int in = sizes.get(k - 1);
             int out = sizes.get(k);
-            Initializers.xavierUniform(parameters.values("fc" + k + ".weight"), in, out, initRandom);
+            if (initialise) {
+                Initializers.xavierUniform(parameters.values("fc" + k + ".weight"), in, out, initRandom);
+            }
             layers.add(new Linear(parameters, "fc" + k, in, out, k > 1 || embeds));
             if (k == linearCount) {
                 break;
@@ -77,12 +95,16 @@ public final class Mlp {
             switch (config.normalization()) {
                 case LAYER_NORM -> {
                     LayerNorm ln = new LayerNorm(parameters, "ln" + k, out);
-                    ln.resetParameters();
+                    if (initialise) {
+                        ln.resetParameters();
+                    }
                     layers.add(ln);
                 }
                 case BATCH_NORM -> {
                     BatchNorm1d bn = new BatchNorm1d(parameters, "bn" + k, out);
-                    bn.resetParameters();
+                    if (initialise) {
+                        bn.resetParameters();
+                    }
                     batchNorms.put("bn" + k, bn);
                     layers.add(bn);
                 }
@@ -112,6 +134,9 @@ public final class Mlp {
      * Non-trainable state by PyTorch name ({@code bn1.running_mean}, {@code bn1.running_var}); live views.
      */
     public Map<String, NumericBuffer> buffers() {
+        if (batchNorms.isEmpty()) {
+            return Map.of();
+        }
         Map<String, NumericBuffer> out = new LinkedHashMap<>();
         batchNorms.forEach((name, bn) -> {
             out.put(name + ".running_mean", bn.runningMean());

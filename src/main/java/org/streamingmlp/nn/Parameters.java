@@ -174,6 +174,12 @@ public final class Parameters {
         if (!other.slots.keySet().equals(slots.keySet()) || other.size() != size()) {
             throw new IllegalArgumentException("parameter layouts differ");
         }
-        valueBuffer.copyFrom(other.valueBuffer);
+        if (other.dataType == dataType) {
+            long bytes = (long) size() * (dataType == DataType.FLOAT ? Float.BYTES : Double.BYTES);
+            org.bytedeco.javacpp.Pointer.memcpy(values.data().addressPointer(), other.values.data().addressPointer(),
+                    bytes);
+        } else {
+            valueBuffer.copyFrom(other.valueBuffer);
+        }
     }
 }

@@ -1,5 +1,9 @@
 package org.streamingmlp.optim;
 
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.streamingmlp.nn.NumericBuffer;
 
@@ -17,7 +21,9 @@ import org.streamingmlp.nn.NumericBuffer;
  * {@code eps} is added after dividing {@code sqrt(v)} by {@code sqrt(1 - b2^t)}.
  *
  * <p>Speed: the flat parameter and gradient buffers are bulk-copied to heap arrays, updated by one plain loop that
- * the JIT can vectorise, and bulk-copied back; the moments are kept in the model's precision (float32 or float64),
+ * the JIT can vectorise, and bulk-copied back (in float32 chunk by chunk: parameters, gradients and both moments of 1024 elements are copied into four small
+ * arrays that stay in the L1 cache, updated by a loop whose arrays all share one index, which the JIT vectorises,
+ * and copied back, so each buffer crosses the memory bus once per step); the moments are kept in the model's precision (float32 or float64),
  * like PyTorch.
  *
  * <p>Lifecycle: construct (state zero), {@link #step} once per optimizer step, {@link #reset} to forget.
@@ -28,13 +34,30 @@ public final class AdamW {
     private final boolean float32;
     private final float[] m32;
     private final float[] v32;
-    private final float[] p32;
-    private final float[] g32;
+    private final ChunkArrays[] workers;
+    private final boolean useHelper;
     private final double[] m64;
     private final double[] v64;
     private final double[] p64;
     private final double[] g64;
     private long t;
+    /** float32 updates run chunk by chunk, so the heap copies of parameters and gradients stay in the L1 cache. */
+    static final int CHUNK = 1024;
+    /**
+     * A float32 update of at least this many elements is split in two halves, the second run by one shared daemon
+     * helper thread: the update streams parameters, gradients and both moments through memory once (about 7.5 MB for
+     * 270k parameters), and one core alone cannot draw that bandwidth. Every element is updated by the same
+     * arithmetic whichever thread runs it, so the result is bit-identical to a one-thread update. Property
+     * {@code streamingmlp.adamw.helper-threads} (default 1; 0 turns the helper off).
+     */
+    static final int PARALLEL_MIN_SIZE = 65_536;
+    private static final int HELPER_THREADS = Integer.getInteger("streamingmlp.adamw.helper-threads", 1) > 0
+            && Runtime.getRuntime().availableProcessors() > 1 ? 1 : 0;
+    private static final ExecutorService HELPER = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "adamw-helper");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** State in float64. */
     public AdamW(AdamWConfig config, int size) {
@@ -43,6 +66,12 @@ public final class AdamW {
 
     /** State in the given precision (FLOAT or DOUBLE). */
     public AdamW(AdamWConfig config, int size, DataType stateType) {
+        this(config, size, stateType, HELPER_THREADS > 0);
+    }
+
+    /** {@code useHelper = false} keeps every update on the calling thread (tests compare both paths). */
+    AdamW(AdamWConfig config, int size, DataType stateType, boolean useHelper) {
+        this.useHelper = useHelper;
         this.config = config;
         this.size = size;
         this.float32 = stateType == DataType.FLOAT;
@@ -50,8 +79,8 @@ public final class AdamW {
         int n64 = float32 ? 0 : size;
         this.m32 = new float[n32];
         this.v32 = new float[n32];
-        this.p32 = new float[n32];
-        this.g32 = new float[n32];
+        int chunk = float32 ? Math.min(CHUNK, size) : 0;
+        this.workers = new ChunkArrays[] {new ChunkArrays(chunk), new ChunkArrays(chunk)};
         this.m64 = new double[n64];
         this.v64 = new double[n64];
         this.p64 = new double[n64];
@@ -157,11 +186,24 @@ public final class AdamW {
         double stepSize = lr / (1.0 - Math.pow(config.beta1(), t));
         double sqrtBc2 = Math.sqrt(1.0 - Math.pow(config.beta2(), t));
         if (float32) {
-            params.read(0, p32);
-            grads.read(0, g32);
-            update32(0, decayEnd, (float) decay, (float) gradScale, (float) stepSize, (float) sqrtBc2);
-            update32(decayEnd, size, 1f, (float) gradScale, (float) stepSize, (float) sqrtBc2);
-            params.write(0, p32);
+            Update32 u = new Update32(params, grads, decayEnd, (float) decay, (float) gradScale, (float) stepSize,
+                    (float) sqrtBc2);
+            int half = size >= PARALLEL_MIN_SIZE && useHelper ? (size / 2 / CHUNK) * CHUNK : 0;
+            if (half == 0) {
+                u.run(workers[0], 0, size);
+            } else {
+                Future<?> other = HELPER.submit(() -> u.run(workers[1], half, size));
+                u.run(workers[0], 0, half);
+                try {
+                    other.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    awaitQuietly(other);
+                    throw new IllegalStateException("interrupted during an AdamW step", e);
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("AdamW update failed", e.getCause());
+                }
+            }
         } else {
             params.read(0, p64);
             grads.read(0, g64);
@@ -171,16 +213,77 @@ public final class AdamW {
         }
     }
 
-    private void update32(int from, int to, float decay, float scale, float stepSize, float sqrtBc2) {
+    /** The arguments of one float32 update; {@link #run} updates elements {@code [from, to)}. */
+    private final class Update32 {
+        private final NumericBuffer params;
+        private final NumericBuffer grads;
+        private final int decayEnd;
+        private final float decay;
+        private final float scale;
+        private final float stepSize;
+        private final float sqrtBc2;
+
+        Update32(NumericBuffer params, NumericBuffer grads, int decayEnd, float decay, float scale, float stepSize,
+                 float sqrtBc2) {
+            this.params = params;
+            this.grads = grads;
+            this.decayEnd = decayEnd;
+            this.decay = decay;
+            this.scale = scale;
+            this.stepSize = stepSize;
+            this.sqrtBc2 = sqrtBc2;
+        }
+
+        void run(ChunkArrays w, int from, int to) {
+            for (int start = from; start < to; start += CHUNK) {
+                int len = Math.min(CHUNK, to - start);
+                params.window(start, len).readFirst(w.p, len);
+                grads.window(start, len).readFirst(w.g, len);
+                System.arraycopy(m32, start, w.m, 0, len);
+                System.arraycopy(v32, start, w.v, 0, len);
+                int split = Math.max(0, Math.min(len, decayEnd - start));
+                update32(w, 0, split, decay, scale, stepSize, sqrtBc2);
+                update32(w, split, len, 1f, scale, stepSize, sqrtBc2);
+                params.window(start, len).writeFirst(w.p, len);
+                System.arraycopy(w.m, 0, m32, start, len);
+                System.arraycopy(w.v, 0, v32, start, len);
+            }
+        }
+    }
+
+    /** L1-sized copies of one chunk of parameters, gradients and moments; one set per thread. */
+    private static final class ChunkArrays {
+        final float[] p;
+        final float[] g;
+        final float[] m;
+        final float[] v;
+
+        ChunkArrays(int n) {
+            p = new float[n];
+            g = new float[n];
+            m = new float[n];
+            v = new float[n];
+        }
+    }
+
+    private static void awaitQuietly(Future<?> f) {
+        try {
+            f.get();
+        } catch (InterruptedException | ExecutionException ignored) {
+            // the caller is already failing
+        }
+    }
+
+    private void update32(ChunkArrays w, int from, int to, float decay, float scale, float stepSize, float sqrtBc2) {
         float b1 = (float) config.beta1();
         float b2 = (float) config.beta2();
         float c1 = (float) (1.0 - config.beta1());
         float c2 = (float) (1.0 - config.beta2());
         float eps = (float) config.eps();
-        float[] p = p32;
-        float[] g = g32;
-        float[] m = m32;
-        float[] v = v32;
+        float[] p = w.p;
+        float[] g = w.g;
+        float[] m = w.m;
+        float[] v = w.v;
         for (int i = from; i < to; i++) {
             float gi = g[i] * scale;
             float mi = b1 * m[i] + c1 * gi;

@@ -97,7 +97,7 @@ public class LearningService {
         formats = new RecordFormats(mapper, config.model().inputSize(), config.model().outputSize(),
                 trainingConfig.loss(), config.records().maxBytes(), schema);
         TrainerSettings settings = new TrainerSettings(training.batchSize(), training.maxBatchWait(),
-                training.snapshotEverySteps(), training.validateEverySteps(), training.minValidationExamples(),
+                training.snapshotEverySteps(), training.snapshotInterval(), training.validateEverySteps(), training.minValidationExamples(),
                 training.standardizeFeatures(), config.metrics().interval(), config.checkpoint().everySteps(),
                 config.checkpoint().interval());
         ValidationMonitor monitor = LearnerSettings.validationMonitor(config, trainingConfig.loss());
@@ -147,8 +147,11 @@ public class LearningService {
         if (trainer == null) {
             return;
         }
-        trainer.stop();
-        trainerThread.join(Duration.ofSeconds(10).toMillis());
+        trainer.stop();   // finishes its batch and writes a last checkpoint
+        trainerThread.join(config.training().shutdownGrace().toMillis());
+        if (trainerThread.isAlive()) {
+            LOG.warnf("The trainer did not stop within mlp.training.shutdown-grace=%s", config.training().shutdownGrace());
+        }
     }
 
     /**

@@ -64,6 +64,7 @@ public final class Trainer implements Runnable {
     private ServingModel bestSnapshot;
     private long lastReportNanos;
     private long examplesAtLastReport;
+    private long lastPublishNanos;
     /** Null when checkpointing is off. */
     private final CheckpointStore checkpoints;
     private final ConcurrentLinkedQueue<CompletableFuture<Path>> checkpointRequests = new ConcurrentLinkedQueue<>();
@@ -208,7 +209,8 @@ public final class Trainer implements Runnable {
         }
         consecutiveSkipped = 0;
         recentLoss.add(result.loss());
-        if (learner.step() % settings.snapshotEverySteps() == 0) {
+        if (learner.step() % settings.snapshotEverySteps() == 0
+                || System.nanoTime() - lastPublishNanos >= settings.snapshotInterval().toNanos()) {
             publish(serving(nextVersion()));
         }
     }
@@ -302,6 +304,7 @@ public final class Trainer implements Runnable {
 
     private void publish(ServingModel snapshot) {
         snapshots.publish(snapshot);
+        lastPublishNanos = System.nanoTime();
     }
 
     private void checkpointIfDue() {

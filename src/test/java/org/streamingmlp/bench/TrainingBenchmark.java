@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.zip.GZIPInputStream;
+import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.streamingmlp.learner.ModelSnapshot;
 import org.streamingmlp.learner.OnlineLearner;
@@ -26,13 +27,22 @@ import org.streamingmlp.optim.ScheduleConfig;
 /**
  * Training throughput on Fashion-MNIST: MLP 784-256-256-10 (ReLU, dropout 0.2), AdamW (lr 1e-3, wd 0.01), clipping at
  * 1.0, cosine schedule over the whole run, float32, through the public {@link OnlineLearner#learnMany} API.
- * Prints examples/s per epoch and the median, and the test accuracy after the first epoch.
+ * Prints examples/s per epoch and the median, effective GFLOP/s, the test accuracy after the first epoch, the cost of
+ * one {@link OnlineLearner#snapshot} (the service takes one after every step by default), and ND4J/JavaCPP off-heap
+ * memory ({@code Pointer.physicalBytes()}: resident bytes of the process; {@code Pointer.totalBytes()}: bytes
+ * currently allocated through JavaCPP) at start and end.
+ *
+ * <p>Effective GFLOP/s = 6 x parameters x examples / seconds (the standard training estimate: 2 FLOPs per
+ * multiply-add per parameter forward, 4 backward), parameters = 269,322 for 784-256-256-10.
  *
  * <pre>
  *   ./mvnw -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
  *   OPENBLAS_CORETYPE=SKYLAKEX OMP_NUM_THREADS=1 java -cp target/test-classes:target/classes:$(cat target/cp.txt) \
  *       org.streamingmlp.bench.TrainingBenchmark [dataDir=/usr/share/datasets/fashion-mnist] [batches=64,256] [epochs=3]
  * </pre>
+ * Memory mode, {@code -Dsteps=100000 [-Dbatch=16] [-DsnapshotEvery=1]}: that many optimizer steps cycling over the
+ * shuffled training set, a snapshot every {@code snapshotEvery} steps (0: none), printing {@code physicalBytes},
+ * {@code totalBytes} and the heap in use every 10,000 steps, to show that resident memory stays flat.
  * Pixels are scaled to [0, 1].
  */
 public final class TrainingBenchmark {
@@ -47,10 +57,71 @@ public final class TrainingBenchmark {
         int epochs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         Dataset train = load(dir, "train");
         Dataset test = load(dir, "t10k");
-        System.out.printf("train %d, test %d examples%n", train.labels().length, test.labels().length);
-        for (int batch : batchSizes) {
-            run(train, test, batch, epochs);
+        System.out.printf("train %d, test %d examples; OMP_NUM_THREADS=%s, OPENBLAS_CORETYPE=%s%n",
+                train.labels().length, test.labels().length, System.getenv("OMP_NUM_THREADS"),
+                System.getenv("OPENBLAS_CORETYPE"));
+        printMemory("start");
+        long steps = Long.getLong("steps", 0L);
+        if (steps > 0) {
+            memoryRun(train, Integer.getInteger("batch", 16), steps, Integer.getInteger("snapshotEvery", 1));
+        } else {
+            for (int batch : batchSizes) {
+                run(train, test, batch, epochs);
+            }
         }
+        printMemory("end");
+    }
+
+    static final long PARAMETERS = 784L * 256 + 256 + 256L * 256 + 256 + 256L * 10 + 10;
+
+    static void printMemory(String label) {
+        Runtime rt = Runtime.getRuntime();
+        System.out.printf("off-heap at %s: physicalBytes %.1f MB, totalBytes %.1f MB (heap used %.1f MB)%n", label,
+                Pointer.physicalBytes() / 1e6, Pointer.totalBytes() / 1e6, (rt.totalMemory() - rt.freeMemory()) / 1e6);
+    }
+
+    /** Many steps at a small batch, snapshotting as the service does, printing memory every 10,000 steps. */
+    static void memoryRun(Dataset train, int batch, long steps, int snapshotEvery) {
+        int n = train.labels().length;
+        MlpConfig model = new MlpConfig(784, List.of(256, 256), 10, Activation.RELU, 0.01, 0.2, Normalization.NONE);
+        TrainingConfig config = new TrainingConfig(model, LossKind.CROSS_ENTROPY, AdamWConfig.defaults(),
+                ScheduleConfig.defaults(), 1.0, 42L, DataType.FLOAT);
+        OnlineLearner learner = new OnlineLearner(config);
+        Random random = new Random(1);
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        shuffle(order, random);
+        float[][] x = new float[batch][];
+        int[] y = new int[batch];
+        int cursor = 0;
+        long t0 = System.nanoTime();
+        ModelSnapshot latest = null;
+        System.out.printf("memory run: %d steps at batch %d, snapshot every %d step(s), warm-restart cosine%n", steps,
+                batch, snapshotEvery);
+        for (long s = 1; s <= steps; s++) {
+            for (int i = 0; i < batch; i++) {
+                if (cursor == n) {
+                    shuffle(order, random);
+                    cursor = 0;
+                }
+                x[i] = train.images()[order[cursor]];
+                y[i] = train.labels()[order[cursor++]];
+            }
+            learner.learnMany(x, new Targets.Classes(y.clone()));
+            if (snapshotEvery > 0 && s % snapshotEvery == 0) {
+                latest = learner.snapshot(s);
+            }
+            if (s % 10_000 == 0) {
+                Runtime rt = Runtime.getRuntime();
+                System.out.printf("step %7d: physicalBytes %.1f MB, totalBytes %.1f MB, heap used %.1f MB, %.0f steps/s%n",
+                        s, Pointer.physicalBytes() / 1e6, Pointer.totalBytes() / 1e6,
+                        (rt.totalMemory() - rt.freeMemory()) / 1e6, s / ((System.nanoTime() - t0) / 1e9));
+            }
+        }
+        System.out.printf("memory run done: %d steps, skipped %d, last snapshot version %d%n", learner.step(),
+                learner.skippedUpdates(), latest == null ? -1 : latest.version());
     }
 
     static void run(Dataset train, Dataset test, int batch, int epochs) {
@@ -96,8 +167,19 @@ public final class TrainingBenchmark {
         }
         List<Double> sorted = new ArrayList<>(rates);
         sorted.sort(Double::compare);
-        System.out.printf("batch %d: median %.0f examples/s over %d epochs, skipped updates %d%n", batch,
-                sorted.get(sorted.size() / 2), epochs, learner.skippedUpdates());
+        double median = sorted.get(sorted.size() / 2);
+        System.out.printf("batch %d: median %.0f examples/s over %d epochs = %.1f effective GFLOP/s "
+                        + "(6 x %d parameters x examples/s), skipped updates %d%n", batch, median, epochs,
+                6.0 * PARAMETERS * median / 1e9, PARAMETERS, learner.skippedUpdates());
+        long[] snapshotNanos = new long[200];
+        for (int i = 0; i < snapshotNanos.length; i++) {
+            long a = System.nanoTime();
+            learner.snapshot(i);
+            snapshotNanos[i] = System.nanoTime() - a;
+        }
+        Arrays.sort(snapshotNanos);
+        System.out.printf("batch %d: snapshot median %.1f us (200 snapshots)%n", batch,
+                snapshotNanos[snapshotNanos.length / 2] / 1e3);
     }
 
     static double accuracy(ModelSnapshot snapshot, Dataset test) {

@@ -34,7 +34,7 @@ class TrainerCheckpointTest {
 
     private Trainer trainer(BlockingQueue<ConsumedExample> queue, SnapshotRegistry snapshots, CheckpointStore store) {
         OnlineLearner learner = new OnlineLearner(TrainingConfig.defaults(MlpConfig.of(2, List.of(8), 2)));
-        TrainerSettings settings = new TrainerSettings(8, Duration.ofMillis(20), 1, 1000, 1, true,
+        TrainerSettings settings = new TrainerSettings(8, Duration.ofMillis(20), 1, Duration.ofSeconds(1), 1000, 1, true,
                 Duration.ofHours(1), 1_000_000, Duration.ofHours(1));
         ValidationMonitor monitor = new ValidationMonitor(EarlyStoppingConfig.defaults(),
                 ValidationMonitor.Monitored.LOSS, true, new PageHinkley(0.01, 0.3, 3));
