@@ -107,6 +107,7 @@ public final class OnlineLearner {
 
     private StepResult trainStep(INDArray features, INDArray target, double[] weightFactors,
                                  Map<String, double[]> savedBuffers) {
+        model.reseedDropout(step);   // masks depend on the step only: nothing random to checkpoint
         INDArray output = model.forward(features, true);
         INDArray gradOutput = converter.work("g", output.rows(), output.columns());
         double value = loss.compute(output, target, gradOutput);

@@ -6,7 +6,8 @@ import java.util.Map;
 import org.streamingmlp.optim.AdamW;
 
 /**
- * Everything needed to resume training exactly where it stopped, apart from the dropout random stream: parameters
+ * Everything needed to resume training exactly where it stopped (dropout masks are a function of the step, so there
+ * is no random state to save): parameters
  * and running statistics by PyTorch name (float64 copies), the optimizer state, and the step and skip counters.
  * The schedule needs no state: it is a pure function of {@link #step()}.
  */

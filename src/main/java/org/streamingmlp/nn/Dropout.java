@@ -15,7 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class Dropout implements Layer {
     private final double p;
     private final long threshold;
-    private final SplittableRandom random;
+    private SplittableRandom random;
     private final ScratchArrays scratch;
     private float[] mask32 = new float[0];
     private double[] mask64 = new double[0];
@@ -31,6 +31,15 @@ public final class Dropout implements Layer {
         this.threshold = Math.round(p * 4294967296.0);
         this.random = random;
         this.scratch = new ScratchArrays(dataType);
+    }
+
+    /**
+     * Starts a new random stream for the next masks. The model reseeds every dropout layer from (seed, step,
+     * layer) before each training step, so the masks are a pure function of the step: a run resumed from a
+     * checkpoint draws exactly the masks an uninterrupted run would, with no random state to save.
+     */
+    public void reseed(long streamSeed) {
+        this.random = new SplittableRandom(streamSeed);
     }
 
     @Override

@@ -29,6 +29,8 @@ public final class Mlp {
     private final Parameters parameters;
     private final List<Layer> layers = new ArrayList<>();
     private final Map<String, BatchNorm1d> batchNorms = new LinkedHashMap<>();
+    private final List<Dropout> dropouts = new ArrayList<>();
+    private final long seed;
 
     public Mlp(MlpConfig config, DataType dataType, long seed) {
         this(config, dataType, seed, true);
@@ -49,6 +51,7 @@ public final class Mlp {
         }
         this.config = config;
         this.dataType = dataType;
+        this.seed = seed;
         List<Integer> sizes = new ArrayList<>();
         sizes.add(config.linearInputSize());
         sizes.addAll(config.hiddenSizes());
@@ -112,13 +115,26 @@ public final class Mlp {
             }
             layers.add(new ActivationLayer(config.activation(), config.leakySlope(), dataType));
             if (config.dropout() > 0) {
-                layers.add(new Dropout(config.dropout(), dropoutRandom, dataType));
+                Dropout dropout = new Dropout(config.dropout(), dropoutRandom, dataType);
+                dropouts.add(dropout);
+                layers.add(dropout);
             }
         }
     }
 
     public MlpConfig config() {
         return config;
+    }
+
+    /**
+     * Makes the dropout masks of the next training forward pass a function of {@code step} alone (and the seed):
+     * dropout layer {@code k} draws from a stream seeded with a mix of (seed, step, k).
+     */
+    public void reseedDropout(long step) {
+        for (int k = 0; k < dropouts.size(); k++) {
+            dropouts.get(k).reseed(seed * 0x9E3779B97F4A7C15L + (step + 1) * 0xBF58476D1CE4E5B9L
+                    + (k + 1) * 0x94D049BB133111EBL);
+        }
     }
 
     public DataType dataType() {
