@@ -38,6 +38,8 @@ public interface ServiceConfig {
 
     Checkpoints checkpoint();
 
+    Predictions predictions();
+
     Schedule schedule();
 
     Records records();
@@ -289,6 +291,20 @@ public interface ServiceConfig {
         /** ...or after this long, if the model changed. Also on graceful shutdown and on POST /model/checkpoint. */
         @WithDefault("60s")
         Duration interval();
+    }
+
+    /** Delivery of prediction answers. */
+    interface Predictions {
+        /**
+         * Write each batch's answers, dead letters and consumer offsets in one Kafka transaction, so that
+         * read_committed readers see exactly one answer per request; off: at-least-once.
+         */
+        @WithDefault("false")
+        boolean exactlyOnce();
+
+        /** The transactional producer's id: unique per predictor instance and stable across its restarts. */
+        @WithDefault("streaming-mlp-answers")
+        String transactionalId();
     }
 
     interface Records {

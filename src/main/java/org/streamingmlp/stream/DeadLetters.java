@@ -11,6 +11,7 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -43,6 +44,25 @@ public class DeadLetters {
 
     /** Completes when the broker has the dead letter, so the source offset may be committed after it. */
     public Uni<Void> send(ConsumerRecord<byte[], byte[]> record, InvalidRecordException rejection) {
+        OutgoingKafkaRecordMetadata<byte[]> metadata = OutgoingKafkaRecordMetadata.<byte[]>builder()
+                .withKey(record.key())
+                .withHeaders(headers(record, rejection))
+                .build();
+        return emitter.sendMessage(Message.of(value(record)).addMetadata(metadata));
+    }
+
+    /** The dead letter as a plain record for {@code topic}, for a transactional producer. */
+    public ProducerRecord<byte[], byte[]> record(String topic, ConsumerRecord<byte[], byte[]> record,
+                                                 InvalidRecordException rejection) {
+        return new ProducerRecord<>(topic, null, record.key(), value(record), headers(record, rejection));
+    }
+
+    private static byte[] value(ConsumerRecord<byte[], byte[]> record) {
+        return record.value() == null ? new byte[0] : record.value();
+    }
+
+    /** The original headers plus the reason and source; counts the dead letter. */
+    private RecordHeaders headers(ConsumerRecord<byte[], byte[]> record, InvalidRecordException rejection) {
         registry.counter(COUNTER, "reason", rejection.reason().code(), "topic", record.topic()).increment();
         LOG.debugf("Dead letter from %s-%d@%d: %s (%s)", record.topic(), record.partition(), record.offset(),
                 rejection.reason().code(), rejection.getMessage());
@@ -55,12 +75,7 @@ public class DeadLetters {
         headers.add(TOPIC, bytes(record.topic()));
         headers.add(PARTITION, bytes(Integer.toString(record.partition())));
         headers.add(OFFSET, bytes(Long.toString(record.offset())));
-        OutgoingKafkaRecordMetadata<byte[]> metadata = OutgoingKafkaRecordMetadata.<byte[]>builder()
-                .withKey(record.key())
-                .withHeaders(headers)
-                .build();
-        return emitter.sendMessage(Message.of(record.value() == null ? new byte[0] : record.value())
-                .addMetadata(metadata));
+        return headers;
     }
 
     private static byte[] bytes(String s) {

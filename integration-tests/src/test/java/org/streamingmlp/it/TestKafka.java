@@ -52,7 +52,13 @@ final class TestKafka implements AutoCloseable {
 
     /** A consumer in a fresh group that reads the topic from its beginning. */
     KafkaConsumer<byte[], byte[]> reader(String topic) {
+        return reader(topic, "read_uncommitted");
+    }
+
+    /** The same, with an isolation level ({@code read_committed} hides aborted and open transactions). */
+    KafkaConsumer<byte[], byte[]> reader(String topic, String isolationLevel) {
         Properties props = new Properties();
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
