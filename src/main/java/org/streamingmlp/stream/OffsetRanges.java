@@ -7,8 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * The first and last offset consumed from each partition of the labelled topics since startup: the data range
- * the model has seen, reported as provenance by {@code GET /model}.
+ * The first and last offset taken from each partition of the labelled topics since startup: the data range the
+ * model has seen (provenance on {@code GET /model}), and where a re-assigned partition resumes.
  */
 @ApplicationScoped
 public class OffsetRanges {
@@ -22,6 +22,12 @@ public class OffsetRanges {
     public void consumed(String topic, int partition, long offset) {
         ranges.merge(topic + "-" + partition, new Range(offset, offset),
                 (old, now) -> new Range(Math.min(old.first(), offset), Math.max(old.last(), offset)));
+    }
+
+    /** The offset after the last one taken from {@code topic-partition} since startup, if any. */
+    public java.util.Optional<Long> next(String key) {
+        Range range = ranges.get(key);
+        return range == null ? java.util.Optional.empty() : java.util.Optional.of(range.last() + 1);
     }
 
     /** By {@code topic-partition}, sorted. */

@@ -22,10 +22,11 @@ import org.streamingmlp.service.LearningService;
  * (application.properties names them per channel). Readiness requires the training and request consumers to own
  * partitions.
  * <p>
- * When a checkpoint was restored, the training and validation consumers seek, on the first assignment of each
- * partition, to the offsets the checkpoint holds (not to the group's committed offsets): the model has learned
- * exactly the records before them. Later assignments of the same partition in this process keep the consumer's
- * position, since the trainer may still hold records consumed from it.
+ * Offsets of the labelled topics are never committed, so on every assignment the training and validation consumers
+ * seek to where this process's model stands: past the last record this process took from the partition (it is
+ * queued or learned), or, for a partition not taken from since startup, to the restored checkpoint's offset. A
+ * partition with neither starts at the beginning ({@code auto.offset.reset=earliest}): a new model learns it all.
+ * Each example thus reaches the model once, across restarts and rebalances.
  */
 @ApplicationScoped
 public class PartitionAssignments {
@@ -35,7 +36,8 @@ public class PartitionAssignments {
     @Inject
     LearningService learning;
 
-    private final Set<String> resumed = ConcurrentHashMap.newKeySet();
+    @Inject
+    OffsetRanges taken;
 
     public static final String TRAINING_LISTENER = "training-partitions";
     public static final String VALIDATION_LISTENER = "validation-partitions";
@@ -49,13 +51,15 @@ public class PartitionAssignments {
     }
 
     private void seekToCheckpoint(String channel, Consumer<?, ?> consumer, Collection<TopicPartition> assigned) {
-        Map<String, Long> offsets = learning.resumeOffsets();
+        Map<String, Long> checkpoint = learning.resumeOffsets();
         for (TopicPartition partition : assigned) {
             String key = partition.topic() + "-" + partition.partition();
-            Long offset = offsets.get(key);
-            if (offset != null && resumed.add(key)) {
+            java.util.Optional<Long> next = taken.next(key);
+            Long offset = next.orElse(checkpoint.get(key));
+            if (offset != null) {
                 consumer.seek(partition, offset);
-                LOG.infof("%s: resuming %s at offset %d from the checkpoint", channel, key, offset);
+                LOG.infof("%s: %s resumes at offset %d (%s)", channel, key, offset,
+                        next.isPresent() ? "after the records this process took" : "from the checkpoint");
             }
         }
     }

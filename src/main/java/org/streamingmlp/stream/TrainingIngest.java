@@ -41,9 +41,9 @@ public class TrainingIngest {
     @Incoming(Channels.TRAINING)
     @Blocking
     public void training(ConsumerRecords<byte[], byte[]> records) throws InterruptedException {
+        markTaken(records);
         List<Uni<Void>> rejected = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {
-            offsets.consumed(record.topic(), record.partition(), record.offset());
             try {
                 LabeledExample example = decoder(record).decodeExample(record.value());
                 learning.learn(example, source(record));
@@ -58,9 +58,9 @@ public class TrainingIngest {
     @Incoming(Channels.VALIDATION)
     @Blocking
     public void validation(ConsumerRecords<byte[], byte[]> records) {
+        markTaken(records);
         List<Uni<Void>> rejected = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {
-            offsets.consumed(record.topic(), record.partition(), record.offset());
             try {
                 learning.validateWith(decoder(record).decodeExample(record.value()), source(record));
             } catch (InvalidRecordException e) {
@@ -73,6 +73,17 @@ public class TrainingIngest {
 
     private RecordDecoder decoder(ConsumerRecord<byte[], byte[]> record) throws InvalidRecordException {
         return learning.formats().decoderFor(ContentTypeHeader.of(record));
+    }
+
+    /**
+     * Records the whole batch as taken before handling any of it: every record of a batch reaches the trainer (or
+     * the dead-letter topic) even if a rebalance revokes its partition meanwhile, so a re-assigned partition
+     * resumes after the batch ({@link PartitionAssignments}).
+     */
+    private void markTaken(ConsumerRecords<byte[], byte[]> records) {
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            offsets.consumed(record.topic(), record.partition(), record.offset());
+        }
     }
 
     private static SourceOffset source(ConsumerRecord<byte[], byte[]> record) {
