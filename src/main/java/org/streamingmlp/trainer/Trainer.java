@@ -61,6 +61,8 @@ public final class Trainer implements Runnable {
     private int validationExamples;
     private long evaluatedAtStep = -1;
     private long evaluatedAtReceived = -1;
+    /** Step of the last evaluation early stopping counted. */
+    private long monitoredAtStep = -1;
     private ServingModel bestSnapshot;
     private long lastReportNanos;
     private long examplesAtLastReport;
@@ -230,6 +232,13 @@ public final class Trainer implements Runnable {
         // Scored by a private snapshot of this very step: the published one may lag by up to snapshot-every-steps.
         validationAccuracy = classifies ? Score.of(learner.snapshot(modelVersion).predict(x, categories), window, true)
                 : Double.NaN;
+        if (!monitor.frozen() && learner.step() == monitoredAtStep) {
+            // Same model as at the last counted evaluation (new validation data arrived while training stood
+            // still): early stopping counts evaluations of new models only, or a validation stream that starts
+            // before the training stream would stop training at step 0.
+            return;
+        }
+        monitoredAtStep = learner.step();
         switch (monitor.onEvaluation(validationLoss, validationAccuracy, learner.step())) {
             case IMPROVED -> bestSnapshot = publishedAsBest();
             case STOPPED -> stopEarly();
