@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,13 +28,7 @@ class CheckpointRecoveryIT {
         Path work = Path.of("target", "checkpoint-recovery-it");
         Path checkpoints = work.resolve("checkpoints").toAbsolutePath();
         Path log = work.resolve("service.log");
-        if (Files.exists(work)) {   // a previous run's checkpoints would be restored
-            try (var walk = Files.walk(work)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
+        ServiceProcess.deleteRecursively(work);   // a previous run's checkpoints would be restored
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Settings.defaults());
              TestKafka kafka = new TestKafka(broker.bootstrapServers())) {
             Map<String, String> config = new HashMap<>();
@@ -43,9 +36,7 @@ class CheckpointRecoveryIT {
             config.put("mlp.checkpoint.dir", checkpoints.toString());
             config.put("mlp.checkpoint.every-steps", "1000000");
             config.put("mlp.training.max-batch-wait", "1h");   // batches of exactly 32: steps are countable
-            for (String channel : List.of("training", "validation", "prediction-requests")) {
-                config.put("mp.messaging.incoming." + channel + ".session.timeout.ms", "6000");
-            }
+            ServiceProcess.rejoinQuickly(config);
             Blobs blobs = new Blobs(3);
             ServiceProcess service = ServiceProcess.start(config, log);
             for (int i = 0; i < 640; i++) {

@@ -70,17 +70,13 @@ class CrashDuringTrainingIT {
         config.put("mlp.training.max-batch-wait", "1h");
         config.put("mlp.checkpoint.dir", WORK.resolve(name).toAbsolutePath().toString());
         config.put("mlp.checkpoint.every-steps", "97");
-        // A killed consumer stays in its group until its session times out: keep that short.
-        for (String channel : List.of("training", "validation", "prediction-requests")) {
-            config.put("mp.messaging.incoming." + channel + ".session.timeout.ms", "6000");
-            config.put("mp.messaging.incoming." + channel + ".heartbeat.interval.ms", "1000");
-        }
+        ServiceProcess.rejoinQuickly(config);
         return config;
     }
 
     @Test
     void killedThreeTimesEndsBitwiseIdenticalToAnUninterruptedRun() throws Exception {
-        deleteRecursively(WORK);
+        ServiceProcess.deleteRecursively(WORK);
         Path reference;
         try (ServiceProcess service = ServiceProcess.start(config("reference"), WORK.resolve("reference.log"))) {
             awaitStep(service, STEPS);
@@ -138,15 +134,5 @@ class CrashDuringTrainingIT {
             Thread.sleep(10);
         }
         throw new AssertionError("the service did not reach step " + step + "; see " + service.log);
-    }
-
-    private static void deleteRecursively(Path path) throws Exception {
-        if (Files.exists(path)) {
-            try (var walk = Files.walk(path)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
     }
 }

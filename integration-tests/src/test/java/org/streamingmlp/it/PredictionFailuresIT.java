@@ -38,10 +38,7 @@ class PredictionFailuresIT {
         }
         config.put("mlp.groups.trainer", name + "-trainer");
         config.put("mlp.groups.predictor", name + "-predictor");
-        for (String channel : List.of("training", "validation", "prediction-requests")) {
-            config.put("mp.messaging.incoming." + channel + ".session.timeout.ms", "6000");
-            config.put("mp.messaging.incoming." + channel + ".heartbeat.interval.ms", "1000");
-        }
+        ServiceProcess.rejoinQuickly(config);
         return config;
     }
 
@@ -64,6 +61,31 @@ class PredictionFailuresIT {
         }, "request-sender");
         sender.start();
         return sender;
+    }
+
+    /** The service restarted after a SIGKILL that came when a third of the requests had been sent. */
+    private record Restarted(ServiceProcess service, int sentAtKill, long restartMillis) {
+    }
+
+    /**
+     * Starts the service, streams {@code count} requests to {@code <name>.predict} over 6 s, kills the service
+     * when a third are sent, restarts it and waits until every request has been sent.
+     */
+    private static Restarted killMidStream(TestKafka kafka, Map<String, String> config, String name, int count,
+                                           Path log) throws Exception {
+        ServiceProcess service = ServiceProcess.start(config, log);
+        AtomicInteger sent = new AtomicInteger();
+        Thread sender = sendRequests(kafka, name + ".predict", count, Duration.ofSeconds(6), sent);
+        while (sent.get() < count / 3) {
+            Thread.sleep(10);
+        }
+        service.kill();
+        int atKill = sent.get();
+        long restart = System.nanoTime();
+        ServiceProcess restarted = ServiceProcess.start(config, log);
+        long restartMillis = (System.nanoTime() - restart) / 1_000_000;
+        sender.join();
+        return new Restarted(restarted, atKill, restartMillis);
     }
 
     private static Map<String, Integer> answers(TestKafka kafka, String topic, int expected) throws Exception {
@@ -101,25 +123,14 @@ class PredictionFailuresIT {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Settings.defaults());
              TestKafka kafka = new TestKafka(broker.bootstrapServers())) {
             Map<String, String> config = config(broker.bootstrapServers(), "crashp");
-            ServiceProcess service = ServiceProcess.start(config, WORK.resolve("crash.log"));
-            AtomicInteger sent = new AtomicInteger();
-            Thread sender = sendRequests(kafka, "crashp.predict", count, Duration.ofSeconds(6), sent);
-            while (sent.get() < count / 3) {
-                Thread.sleep(10);
-            }
-            service.kill();
-            int atKill = sent.get();
-            long restart = System.nanoTime();
-            service = ServiceProcess.start(config, WORK.resolve("crash.log"));
-            long restartMillis = (System.nanoTime() - restart) / 1_000_000;
-            sender.join();
-            try (ServiceProcess running = service) {
+            Restarted restarted = killMidStream(kafka, config, "crashp", count, WORK.resolve("crash.log"));
+            try (ServiceProcess running = restarted.service()) {
                 Map<String, Integer> answered = answers(kafka, "crashp.predictions", count);
                 assertTrue(missing(answered, count).isEmpty(), "unanswered: " + missing(answered, count));
                 long repeated = answered.values().stream().filter(n -> n > 1).count();
                 System.out.printf("PredictionFailuresIT (kill -9): %d requests, killed after %d were sent, restarted "
                         + "in %d ms; all answered, %d answered more than once (at-least-once)%n",
-                        count, atKill, restartMillis, repeated);
+                        count, restarted.sentAtKill(), restarted.restartMillis(), repeated);
                 running.stop();
             }
         }
@@ -133,17 +144,8 @@ class PredictionFailuresIT {
             Map<String, String> config = config(broker.bootstrapServers(), "eop");
             config.put("mlp.predictions.exactly-once", "true");
             config.put("mlp.predictions.transactional-id", "eop-answers");
-            ServiceProcess service = ServiceProcess.start(config, WORK.resolve("exactly-once.log"));
-            AtomicInteger sent = new AtomicInteger();
-            Thread sender = sendRequests(kafka, "eop.predict", count, Duration.ofSeconds(6), sent);
-            while (sent.get() < count / 3) {
-                Thread.sleep(10);
-            }
-            service.kill();
-            int atKill = sent.get();
-            service = ServiceProcess.start(config, WORK.resolve("exactly-once.log"));
-            sender.join();
-            try (ServiceProcess running = service) {
+            Restarted restarted = killMidStream(kafka, config, "eop", count, WORK.resolve("exactly-once.log"));
+            try (ServiceProcess running = restarted.service()) {
                 Map<String, Integer> answered = answers(kafka, "eop.predictions", count, "read_committed",
                         Duration.ofSeconds(120));
                 assertTrue(missing(answered, count).isEmpty(), "unanswered: " + missing(answered, count));
@@ -156,7 +158,7 @@ class PredictionFailuresIT {
                         Duration.ofSeconds(3));
                 System.out.printf("PredictionFailuresIT (transactions, kill -9 after %d of %d sent): every request "
                         + "answered exactly once under read_committed; a read_uncommitted reader also sees %d "
-                        + "answers of aborted transactions%n", atKill, count,
+                        + "answers of aborted transactions%n", restarted.sentAtKill(), count,
                         uncommitted.values().stream().filter(n -> n > 1).count());
                 running.stop();
             }
