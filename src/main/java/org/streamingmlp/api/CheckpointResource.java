@@ -1,6 +1,5 @@
 package org.streamingmlp.api;
 
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -13,7 +12,11 @@ import jakarta.ws.rs.core.Response;
 
 import io.smallrye.common.annotation.Blocking;
 
-import org.streamingmlp.service.LearningService;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.streamingmlp.trainer.TrainingReport;
+import org.streamingmlp.wiring.TrainerLifecycle;
 
 /**
  * {@code POST /model/checkpoint} (admin): writes a checkpoint now, between two training steps, and answers with
@@ -22,22 +25,28 @@ import org.streamingmlp.service.LearningService;
 @jakarta.ws.rs.Path("/model/checkpoint")
 public class CheckpointResource {
 
+    /** A checkpoint written on request: its directory, and the model version and step it holds. */
+    public record Written(String checkpoint, long modelVersion, long step) {
+    }
+
     @Inject
-    LearningService learning;
+    TrainerLifecycle trainer;
 
     @POST
     @Blocking
     @Produces(MediaType.APPLICATION_JSON)
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = Written.class)))
+    @APIResponse(responseCode = "409", content = @Content(schema = @Schema(implementation = Problem.class)))
     public Response checkpoint() throws InterruptedException {
         try {
-            java.nio.file.Path written = learning.checkpoint().get(60, TimeUnit.SECONDS);
-            return Response.ok(Map.of("checkpoint", written.toString(),
-                    "modelVersion", learning.status().modelVersion(), "step", learning.status().step())).build();
+            java.nio.file.Path written = trainer.checkpoint().get(60, TimeUnit.SECONDS);
+            TrainingReport status = trainer.status();
+            return Response.ok(new Written(written.toString(), status.modelVersion(), status.step())).build();
         } catch (ExecutionException e) {
-            return Response.status(Response.Status.CONFLICT).entity(Map.of("error", e.getCause().getMessage())).build();
+            return Response.status(Response.Status.CONFLICT).entity(Problem.of(e.getCause().getMessage())).build();
         } catch (TimeoutException e) {
             return Response.status(Response.Status.SERVICE_UNAVAILABLE)
-                    .entity(Map.of("error", "the trainer did not write the checkpoint within 60 s")).build();
+                    .entity(Problem.of("the trainer did not write the checkpoint within 60 s")).build();
         }
     }
 }

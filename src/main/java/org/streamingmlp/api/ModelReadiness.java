@@ -6,9 +6,10 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
-import org.streamingmlp.service.LearningService;
-import org.streamingmlp.stream.Channels;
-import org.streamingmlp.stream.PartitionAssignments;
+import org.streamingmlp.kafka.Channels;
+import org.streamingmlp.kafka.PartitionAssignments;
+import org.streamingmlp.learner.ModelSnapshot;
+import org.streamingmlp.serving.SnapshotRegistry;
 
 /**
  * Ready once a model snapshot can answer predictions and the training and prediction-request consumers own
@@ -19,19 +20,19 @@ import org.streamingmlp.stream.PartitionAssignments;
 public class ModelReadiness implements HealthCheck {
 
     @Inject
-    LearningService learning;
+    SnapshotRegistry snapshots;
 
     @Inject
     PartitionAssignments assignments;
 
     @Override
     public HealthCheckResponse call() {
-        boolean snapshot = learning.snapshots() != null && learning.snapshots().current().isPresent();
+        long version = snapshots.current().map(ModelSnapshot::version).orElse(-1L);
         int training = assignments.of(Channels.TRAINING).size();
         int requests = assignments.of(Channels.PREDICTION_REQUESTS).size();
         return HealthCheckResponse.named("model-and-partitions")
-                .status(snapshot && training > 0 && requests > 0)
-                .withData("modelVersion", snapshot ? learning.snapshots().current().get().version() : -1)
+                .status(version >= 0 && training > 0 && requests > 0)
+                .withData("modelVersion", version)
                 .withData("trainingPartitions", training)
                 .withData("requestPartitions", requests)
                 .build();

@@ -1,7 +1,7 @@
 package org.streamingmlp.api;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.SortedMap;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -9,10 +9,14 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-import org.streamingmlp.service.LearningService;
-import org.streamingmlp.stream.MetricsJson;
-import org.streamingmlp.stream.MetricsPublisher;
-import org.streamingmlp.stream.OffsetRanges;
+import org.streamingmlp.config.ModelConfiguration;
+import org.streamingmlp.config.ServiceConfig;
+import org.streamingmlp.ingest.OffsetRanges;
+import org.streamingmlp.kafka.MetricsReport;
+import org.streamingmlp.kafka.StreamFigures;
+import org.streamingmlp.learner.ModelSnapshot;
+import org.streamingmlp.serving.SnapshotRegistry;
+import org.streamingmlp.wiring.TrainerLifecycle;
 
 /**
  * {@code GET /model}: the model's version and training state (as on the metrics topic), and its provenance: the
@@ -21,28 +25,49 @@ import org.streamingmlp.stream.OffsetRanges;
 @Path("/model")
 public class ModelResource {
 
-    @Inject
-    LearningService learning;
+    /**
+     * The model as {@code GET /model} shows it.
+     *
+     * @param modelVersion  the version that answers predictions now
+     * @param training      the trainer's latest report, as on the metrics topic
+     * @param trainerAlive  whether the trainer thread runs
+     * @param configuration the settings the model is trained under, by key
+     * @param provenance    where the model comes from
+     */
+    public record ModelView(Long modelVersion, MetricsReport training, boolean trainerAlive,
+                            SortedMap<String, String> configuration, ProvenanceView provenance) {
+    }
+
+    /**
+     * @param configHash SHA-256 of the configuration
+     * @param offsets    first and last offset taken from each input partition since startup
+     * @param versions   of the software that trains the model
+     */
+    public record ProvenanceView(String configHash, Map<String, OffsetRanges.Range> offsets,
+                                 Map<String, String> versions) {
+    }
 
     @Inject
-    MetricsPublisher metrics;
+    TrainerLifecycle trainer;
+
+    @Inject
+    SnapshotRegistry snapshots;
+
+    @Inject
+    StreamFigures figures;
 
     @Inject
     OffsetRanges offsets;
 
+    @Inject
+    ServiceConfig config;
+
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public Map<String, Object> model() {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("modelVersion", learning.snapshots().current().map(s -> s.version()).orElse(null));
-        json.put("training", MetricsJson.of(learning.status(), metrics.deadLettersByReason(), metrics.consumerLag()));
-        json.put("trainerAlive", learning.trainerAlive());
-        json.put("configuration", learning.trainingConfig().toString());
-        Map<String, Object> provenance = new LinkedHashMap<>();
-        provenance.put("configHash", Provenance.configHash(learning.trainingConfig()));
-        provenance.put("offsets", offsets.snapshot());
-        provenance.put("versions", Provenance.versions());
-        json.put("provenance", provenance);
-        return json;
+    public ModelView model() {
+        SortedMap<String, String> configuration = ModelConfiguration.of(config);
+        return new ModelView(snapshots.current().map(ModelSnapshot::version).orElse(null),
+                figures.with(trainer.status()), trainer.alive(), configuration,
+                new ProvenanceView(Provenance.configHash(configuration), offsets.snapshot(), Provenance.versions()));
     }
 }

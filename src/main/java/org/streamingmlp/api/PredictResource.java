@@ -3,7 +3,6 @@ package org.streamingmlp.api;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -16,24 +15,29 @@ import jakarta.ws.rs.core.Response;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import org.streamingmlp.predict.Prediction;
-import org.streamingmlp.predict.Predictor;
-import org.streamingmlp.service.LearningService;
-import org.streamingmlp.stream.InvalidRecordException;
-import org.streamingmlp.stream.PredictionJson;
-import org.streamingmlp.stream.PredictionRequest;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.streamingmlp.codec.RecordFormats;
+import org.streamingmlp.record.InvalidRecordException;
+import org.streamingmlp.record.PredictionRequest;
+import org.streamingmlp.record.RejectReason;
+import org.streamingmlp.serving.Answer;
+import org.streamingmlp.serving.PredictionService;
 
 /**
  * {@code POST /predict}: one request object ({@code {"id": "r-1", "features": [...]}}, or named fields with a
- * feature schema) or an array of them.
- * Answers with one prediction object, or an array in the same order, in the predictions topic's format.
- * A bad request gets 400 with the same reason codes as the dead-letter topic.
+ * feature schema) or an array of them. Answers with one {@link Answer}, or an array in the same order, as on the
+ * predictions topic. A bad request gets 400 with the same reason codes as the dead-letter topic.
  */
 @Path("/predict")
 public class PredictResource {
 
     @Inject
-    LearningService learning;
+    PredictionService predictions;
+
+    @Inject
+    RecordFormats formats;
 
     @Inject
     ObjectMapper mapper;
@@ -41,12 +45,16 @@ public class PredictResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
+    @APIResponse(responseCode = "200", description = "an answer, or an array of answers for an array of requests",
+            content = @Content(schema = @Schema(oneOf = {Answer.class, Answer[].class})))
+    @APIResponse(responseCode = "400", content = @Content(schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", content = @Content(schema = @Schema(implementation = Problem.class)))
     public Response predict(byte[] body) {
         JsonNode root;
         try {
             root = mapper.readTree(body);
         } catch (IOException e) {
-            return badRequest("undecodable", "not JSON: " + e.getMessage(), -1);
+            return badRequest(RejectReason.UNDECODABLE, "not JSON: " + e.getMessage(), null);
         }
         boolean single = root != null && root.isObject();
         List<JsonNode> nodes = new ArrayList<>();
@@ -55,42 +63,26 @@ public class PredictResource {
         } else if (root != null && root.isArray()) {
             root.forEach(nodes::add);
         } else {
-            return badRequest("undecodable", "expected a request object or an array of them", -1);
+            return badRequest(RejectReason.UNDECODABLE, "expected a request object or an array of them", null);
         }
         List<PredictionRequest> requests = new ArrayList<>(nodes.size());
         for (int i = 0; i < nodes.size(); i++) {
             try {
-                requests.add(learning.formats().json().decodeRequest(nodes.get(i)));
+                requests.add(formats.json().decodeRequest(nodes.get(i)));
             } catch (InvalidRecordException e) {
-                return badRequest(e.reason().code(), e.getMessage(), single ? -1 : i);
+                return badRequest(e.reason(), e.getMessage(), single ? null : i);
             }
         }
-        if (requests.isEmpty()) {
-            return Response.ok(List.of()).build();
-        }
-        float[][] features = new float[requests.size()][];
-        int[][] categories = new int[requests.size()][];
-        for (int i = 0; i < features.length; i++) {
-            features[i] = requests.get(i).features();
-            categories[i] = requests.get(i).categories();
-        }
-        List<Prediction> predictions;
+        List<Answer> answers;
         try {
-            predictions = learning.predictor().predict(features, categories);
-        } catch (Predictor.NoModelYetException e) {
-            return Response.status(Response.Status.SERVICE_UNAVAILABLE).entity(Map.of("error", e.getMessage())).build();
-        }
-        List<Map<String, Object>> answers = new ArrayList<>(predictions.size());
-        for (int i = 0; i < predictions.size(); i++) {
-            answers.add(PredictionJson.of(requests.get(i).id(), predictions.get(i), learning.classNames()));
+            answers = predictions.answer(requests);
+        } catch (PredictionService.NoModelYetException e) {
+            return Response.status(Response.Status.SERVICE_UNAVAILABLE).entity(Problem.of(e.getMessage())).build();
         }
         return Response.ok(single ? answers.get(0) : answers).build();
     }
 
-    private static Response badRequest(String reason, String detail, int index) {
-        Map<String, Object> error = index < 0
-                ? Map.of("reason", reason, "error", detail)
-                : Map.of("reason", reason, "error", detail, "index", index);
-        return Response.status(Response.Status.BAD_REQUEST).entity(error).build();
+    private static Response badRequest(RejectReason reason, String detail, Integer index) {
+        return Response.status(Response.Status.BAD_REQUEST).entity(new Problem(reason.code(), detail, index)).build();
     }
 }

@@ -6,7 +6,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
-import org.streamingmlp.service.LearningService;
+import org.streamingmlp.wiring.TrainerLifecycle;
 
 /**
  * Live while the trainer thread runs and its updates are not persistently non-finite: otherwise the model no
@@ -17,16 +17,16 @@ import org.streamingmlp.service.LearningService;
 public class TrainerLiveness implements HealthCheck {
 
     @Inject
-    LearningService learning;
+    TrainerLifecycle trainer;
 
     @Override
     public HealthCheckResponse call() {
-        boolean alive = learning.trainerAlive();
-        boolean finite = learning.lossFinite();
+        boolean alive = trainer.alive();
+        boolean finite = trainer.lossFinite();
         return HealthCheckResponse.named("trainer")
                 .status(alive && finite)
                 .withData("threadAlive", alive)
-                .withData("consecutiveSkippedUpdates", learning.status().consecutiveSkippedUpdates())
+                .withData("consecutiveSkippedUpdates", trainer.status().training().consecutiveSkippedUpdates())
                 .build();
     }
 }

@@ -1,37 +1,70 @@
 package org.streamingmlp.checkpoint;
 
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 import org.streamingmlp.learner.TrainingState;
+import org.streamingmlp.learner.ValidationMonitor;
 
 /**
- * What the service saves to continue learning after a restart: the learner's full state (parameters, running
- * statistics, AdamW moments and step), the position in the learning-rate cycle, the model version, the feature
- * scaling, and the examples seen.
+ * Everything the service saves to continue learning after a restart, as one record: the model (parameters, running
+ * statistics, feature standardisation), how it learns (AdamW moments, step, schedule position, early-stopping and
+ * drift state), where it is in the input streams, and the configuration it was built with, so that a restart
+ * under an incompatible configuration can be refused instead of resumed with rows that now mean other things.
  *
- * @param modelVersion        version of the snapshot that was current when the checkpoint was taken
- * @param scheduleOrigin      step at which the current learning-rate cycle began
- * @param examplesSeen        training examples consumed before the checkpoint
- * @param training            the learner's state
- * @param shapes              shape of every parameter (PyTorch names; {@code [out, in]} for Linear weights)
- * @param scalingCount        examples behind the feature scaling (0: no standardisation)
- * @param scalingMean         running mean of each feature
- * @param scalingM2           running sum of squared deviations of each feature
- * @param trainingOffsets     per training partition ({@code topic-partition}), the next offset to consume: every
- *                            record before it has been through the trainer, none after it
- * @param validationOffsets   per validation partition, where to resume so the validation window refills
- * @param trainer             the trainer's own state machines (early stopping, drift detection) as JSON, kept
- *                            opaque here so this package needs nothing from the trainer; may be null
+ * @param modelVersion  version of the snapshot that was current when the checkpoint was taken
+ * @param examplesSeen  training examples consumed before the checkpoint
+ * @param learning      the learner's and the validation monitor's state
+ * @param positions     where the input streams resume
+ * @param configuration the settings the model was trained under, by configuration key ({@code mlp.model.input-size}
+ *                      = {@code 4}); empty in checkpoints written before configurations were saved
  */
-public record Checkpoint(long modelVersion, long scheduleOrigin, long examplesSeen, TrainingState training,
-                         Map<String, long[]> shapes, long scalingCount, double[] scalingMean, double[] scalingM2,
-                         Map<String, Long> trainingOffsets, Map<String, Long> validationOffsets,
-                         JsonNode trainer) {
+public record Checkpoint(long modelVersion, long examplesSeen, Learning learning, Positions positions,
+                         SortedMap<String, String> configuration) {
 
     public Checkpoint {
-        trainingOffsets = Map.copyOf(trainingOffsets);
-        validationOffsets = Map.copyOf(validationOffsets);
+        if (learning == null || positions == null) {
+            throw new IllegalArgumentException("a checkpoint needs the learner's state and the stream positions");
+        }
+        configuration = new TreeMap<>(configuration);
+    }
+
+    /**
+     * The learning state.
+     *
+     * @param training       the learner's state (parameters, buffers, standardisation, AdamW, counters)
+     * @param scheduleOrigin step at which the current learning-rate cycle began
+     * @param shapes         shape of every parameter (PyTorch names; {@code [out, in]} for Linear weights)
+     * @param monitor        early stopping and drift detection; null when not saved
+     */
+    public record Learning(TrainingState training, long scheduleOrigin, Map<String, long[]> shapes,
+                           ValidationMonitor.State monitor) {
+    }
+
+    /**
+     * Where the input streams resume, by {@code topic-partition}.
+     *
+     * @param training   the next offset to consume per training partition: every record before it has been through
+     *                   the trainer, none after it
+     * @param validation where each validation partition resumes so that the validation window refills as it was
+     */
+    public record Positions(Map<String, Long> training, Map<String, Long> validation) {
+        public Positions {
+            training = Map.copyOf(training);
+            validation = Map.copyOf(validation);
+        }
+
+        /** Both maps in one: where every input partition resumes. */
+        public Map<String, Long> all() {
+            Map<String, Long> all = new TreeMap<>(training);
+            all.putAll(validation);
+            return all;
+        }
+    }
+
+    /** The learner's state. */
+    public TrainingState training() {
+        return learning.training();
     }
 }

@@ -18,13 +18,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.jboss.logging.Logger;
+import org.streamingmlp.learner.FeatureScaling;
 import org.streamingmlp.learner.TrainingState;
 import org.streamingmlp.optim.AdamW;
 
@@ -33,7 +33,8 @@ import org.streamingmlp.optim.AdamW;
  * <pre>
  *   model.safetensors      parameters and running statistics, PyTorch names, [out, in] weights
  *   optimizer.safetensors  AdamW moments exp_avg and exp_avg_sq over the flat parameter buffer (F64)
- *   state.json             step, schedule position, version, feature scaling, consumer offsets, SHA-256 of the files
+ *   state.json             step, schedule position, version, feature scaling, consumer offsets, early-stopping and
+ *                          drift state, the configuration, SHA-256 of the files ({@link StateFile})
  *   COMMIT                 SHA-256 of state.json: a checkpoint without a matching COMMIT does not exist
  * </pre>
  * A checkpoint is written into a hidden temporary directory, every file and the directory are fsync'ed, and it is
@@ -76,7 +77,7 @@ public final class CheckpointStore {
         moments.put("exp_avg", new SafeTensors.Tensor(new long[] {adam.firstMoment().length}, adam.firstMoment(), true));
         moments.put("exp_avg_sq", new SafeTensors.Tensor(new long[] {adam.secondMoment().length}, adam.secondMoment(), true));
         byte[] optimizer = SafeTensors.encode(moments, Map.of("step", Long.toString(adam.step())));
-        byte[] state = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(stateJson(checkpoint, model, optimizer));
+        byte[] state = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(stateFile(checkpoint, model, optimizer));
         writeSynced(temporary.resolve(MODEL), model);
         writeSynced(temporary.resolve(OPTIMIZER), optimizer);
         writeSynced(temporary.resolve(STATE), state);
@@ -125,21 +126,18 @@ public final class CheckpointStore {
         if (!commit.equals(sha256(state))) {
             throw new IOException(STATE + " does not match its COMMIT checksum");
         }
-        JsonNode json = JSON.readTree(state);
+        StateFile file = JSON.readValue(state, StateFile.class);
         byte[] model = Files.readAllBytes(dir.resolve(MODEL));
         byte[] optimizer = Files.readAllBytes(dir.resolve(OPTIMIZER));
-        if (!sha256(model).equals(json.at("/sha256/" + MODEL).asText())
-                || !sha256(optimizer).equals(json.at("/sha256/" + OPTIMIZER).asText())) {
+        if (!sha256(model).equals(file.sha256().get(MODEL)) || !sha256(optimizer).equals(file.sha256().get(OPTIMIZER))) {
             throw new IOException("a tensor file does not match the checksum in " + STATE);
         }
         Map<String, SafeTensors.Tensor> tensors = SafeTensors.decode(model);
         Map<String, double[]> parameters = new LinkedHashMap<>();
         Map<String, double[]> buffers = new LinkedHashMap<>();
         Map<String, long[]> shapes = new LinkedHashMap<>();
-        List<String> bufferNames = new ArrayList<>();
-        json.get("buffers").forEach(n -> bufferNames.add(n.asText()));
         tensors.forEach((name, t) -> {
-            if (bufferNames.contains(name)) {
+            if (file.buffers().contains(name)) {
                 buffers.put(name, t.values());
             } else {
                 parameters.put(name, t.values());
@@ -149,24 +147,21 @@ public final class CheckpointStore {
         Map<String, SafeTensors.Tensor> moments = SafeTensors.decode(optimizer);
         AdamW.State adam = new AdamW.State(Long.parseLong(SafeTensors.metadata(optimizer).get("step")),
                 moments.get("exp_avg").values(), moments.get("exp_avg_sq").values());
-        TrainingState training = new TrainingState(json.get("step").asLong(), json.get("skippedUpdates").asLong(),
-                parameters, buffers, adam);
-        return new Checkpoint(json.get("modelVersion").asLong(), json.get("scheduleOrigin").asLong(),
-                json.get("examplesSeen").asLong(), training, shapes, json.at("/scaling/count").asLong(),
-                doubles(json.at("/scaling/mean")), doubles(json.at("/scaling/m2")),
-                offsets(json.at("/offsets/training")), offsets(json.at("/offsets/validation")), json.get("trainer"));
-    }
-
-    private static Map<String, Long> offsets(JsonNode object) {
-        Map<String, Long> out = new LinkedHashMap<>();
-        object.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asLong()));
-        return out;
+        StateFile.Scaling scaling = file.scaling();
+        FeatureScaling standardization = scaling.count() == 0 ? FeatureScaling.IDENTITY
+                : new FeatureScaling(scaling.count(), scaling.mean(), scaling.m2());
+        TrainingState training = new TrainingState(file.step(), file.skippedUpdates(), parameters, buffers, adam,
+                standardization);
+        return new Checkpoint(file.modelVersion(), file.examplesSeen(),
+                new Checkpoint.Learning(training, file.scheduleOrigin(), shapes, file.monitor()),
+                new Checkpoint.Positions(file.offsets().training(), file.offsets().validation()),
+                file.configuration() == null ? new TreeMap<>() : file.configuration());
     }
 
     private static Map<String, SafeTensors.Tensor> modelTensors(Checkpoint checkpoint) {
         Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
         checkpoint.training().parameters().forEach((name, values) ->
-                tensors.put(name, tensor(checkpoint.shapes().get(name), values)));
+                tensors.put(name, tensor(checkpoint.learning().shapes().get(name), values)));
         checkpoint.training().buffers().forEach((name, values) ->
                 tensors.put(name, tensor(new long[] {values.length}, values)));
         return tensors;
@@ -184,47 +179,15 @@ public final class CheckpointStore {
         return new SafeTensors.Tensor(shape, values, float64);
     }
 
-    private static ObjectNode stateJson(Checkpoint c, byte[] model, byte[] optimizer) {
-        ObjectNode json = JSON.createObjectNode();
-        json.put("format", "streaming-mlp-checkpoint/1");
-        json.put("createdAt", java.time.Instant.now().toString());
-        json.put("modelVersion", c.modelVersion());
-        json.put("step", c.training().step());
-        json.put("skippedUpdates", c.training().skippedUpdates());
-        json.put("scheduleOrigin", c.scheduleOrigin());
-        json.put("examplesSeen", c.examplesSeen());
-        var buffers = json.putArray("buffers");
-        c.training().buffers().keySet().forEach(buffers::add);
-        ObjectNode scaling = json.putObject("scaling");
-        scaling.put("count", c.scalingCount());
-        var mean = scaling.putArray("mean");
-        for (double v : c.scalingMean()) {
-            mean.add(v);
-        }
-        var m2 = scaling.putArray("m2");
-        for (double v : c.scalingM2()) {
-            m2.add(v);
-        }
-        ObjectNode offsets = json.putObject("offsets");
-        ObjectNode trainingOffsets = offsets.putObject("training");
-        new java.util.TreeMap<>(c.trainingOffsets()).forEach(trainingOffsets::put);
-        ObjectNode validationOffsets = offsets.putObject("validation");
-        new java.util.TreeMap<>(c.validationOffsets()).forEach(validationOffsets::put);
-        if (c.trainer() != null) {
-            json.set("trainer", c.trainer());
-        }
-        ObjectNode sums = json.putObject("sha256");
-        sums.put(MODEL, sha256(model));
-        sums.put(OPTIMIZER, sha256(optimizer));
-        return json;
-    }
-
-    private static double[] doubles(JsonNode array) {
-        double[] out = new double[array.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = array.get(i).asDouble();
-        }
-        return out;
+    private static StateFile stateFile(Checkpoint c, byte[] model, byte[] optimizer) {
+        TrainingState training = c.training();
+        FeatureScaling scaling = training.standardization();
+        return new StateFile(StateFile.FORMAT, java.time.Instant.now().toString(), c.modelVersion(), training.step(),
+                training.skippedUpdates(), c.learning().scheduleOrigin(), c.examplesSeen(),
+                List.copyOf(training.buffers().keySet()),
+                new StateFile.Scaling(scaling.count(), scaling.mean(), scaling.sumOfSquaredDeviations()),
+                new StateFile.Offsets(new TreeMap<>(c.positions().training()), new TreeMap<>(c.positions().validation())),
+                c.learning().monitor(), c.configuration(), Map.of(MODEL, sha256(model), OPTIMIZER, sha256(optimizer)));
     }
 
     private void prune() throws IOException {

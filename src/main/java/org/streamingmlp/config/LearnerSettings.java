@@ -5,7 +5,7 @@ import org.streamingmlp.learner.EarlyStoppingConfig;
 import org.streamingmlp.learner.PageHinkley;
 import org.streamingmlp.learner.TrainingConfig;
 import org.streamingmlp.nn.LossKind;
-import org.streamingmlp.trainer.ValidationMonitor;
+import org.streamingmlp.learner.ValidationMonitor;
 import org.streamingmlp.nn.MlpConfig;
 import org.streamingmlp.optim.AdamWConfig;
 import org.streamingmlp.optim.ScheduleConfig;
@@ -32,14 +32,13 @@ public final class LearnerSettings {
         ScheduleConfig schedule = new ScheduleConfig(s.warmupSteps(), s.totalSteps(), s.minLearningRate(),
                 s.warmRestarts());
         return new TrainingConfig(mlp, training.loss(), adamW, schedule, training.maxGradNorm(),
-                training.seed(), DataType.FLOAT);
+                training.seed(), DataType.FLOAT, training.standardizeFeatures());
     }
 
     /** The early-stopping and drift state machine the trainer consults after each validation evaluation. */
     public static ValidationMonitor validationMonitor(ServiceConfig config, LossKind loss) {
         ServiceConfig.EarlyStopping e = config.earlyStopping();
-        if (e.monitor() == ValidationMonitor.Monitored.ACCURACY && loss != LossKind.CROSS_ENTROPY
-                && loss != LossKind.FOCAL) {
+        if (e.monitor() == ValidationMonitor.Monitored.ACCURACY && !loss.classifies()) {
             throw new IllegalArgumentException("mlp.early-stopping.monitor=accuracy needs a classification loss "
                     + "(mlp.training.loss cross-entropy or focal), got " + loss);
         }

@@ -7,9 +7,9 @@ import java.util.function.Consumer;
 
 import org.streamingmlp.nn.CategoricalField;
 import org.streamingmlp.nn.LossKind;
-import org.streamingmlp.stream.ClassNames;
-import org.streamingmlp.stream.FeatureSchema;
-import org.streamingmlp.stream.RecordSchema;
+import org.streamingmlp.record.ClassNames;
+import org.streamingmlp.record.FeatureSchema;
+import org.streamingmlp.codec.RecordSchema;
 
 /**
  * Turns {@code mlp.features.*} and {@code mlp.model.class-names} into what the record decoders and the model need.
@@ -51,7 +51,7 @@ public final class SchemaSettings {
         if (names == null) {
             return null;
         }
-        if (loss != LossKind.CROSS_ENTROPY && loss != LossKind.FOCAL) {
+        if (!loss.classifies()) {
             throw new IllegalArgumentException("mlp.model.class-names needs a classification loss "
                     + "(mlp.training.loss cross-entropy or focal), got " + loss);
         }

@@ -12,7 +12,7 @@ import org.streamingmlp.learner.EarlyStoppingConfig;
 import org.streamingmlp.nn.Activation;
 import org.streamingmlp.nn.LossKind;
 import org.streamingmlp.nn.Normalization;
-import org.streamingmlp.trainer.ValidationMonitor;
+import org.streamingmlp.learner.ValidationMonitor;
 
 /**
  * Every setting of the service under the {@code mlp.} prefix, with its default.

@@ -31,11 +31,14 @@ public final class ModelSnapshot {
     private final float[] values32;
     private final double[] values64;
     private final Map<String, double[]> runningStats;
+    /** The model's standardisation stage at this step: predictions take raw features. */
+    private final FeatureScaling scaling;
     private Mlp model;
     private BatchConverter converter;
 
-    ModelSnapshot(long version, long step, TrainingConfig config, Mlp source) {
+    ModelSnapshot(long version, long step, TrainingConfig config, Mlp source, FeatureScaling scaling) {
         this.version = version;
+        this.scaling = scaling;
         this.step = step;
         this.config = config;
         Parameters p = source.parameters();
@@ -86,7 +89,7 @@ public final class ModelSnapshot {
             target.write(0, values);
         });
         buffers.forEach((name, values) -> model.buffers().get(name).setAll(values));
-        return new ModelSnapshot(version, step, config, model);
+        return new ModelSnapshot(version, step, config, model, FeatureScaling.IDENTITY);
     }
 
     public long version() {
@@ -100,6 +103,11 @@ public final class ModelSnapshot {
 
     public TrainingConfig config() {
         return config;
+    }
+
+    /** The feature standardisation these parameters were trained under ({@link FeatureScaling#IDENTITY}: none). */
+    public FeatureScaling featureScaling() {
+        return scaling;
     }
 
     /**
@@ -118,12 +126,12 @@ public final class ModelSnapshot {
             converter = new BatchConverter(config.model(), config.dataType());
             model = m;
         }
-        INDArray out = model.forward(converter.features(features, categories), false);
+        INDArray out = model.forward(converter.features(scaling.apply(features), categories), false);
         int n = (int) out.rows();
         int k = (int) out.columns();
         NumericBuffer ob = NumericBuffer.of(out);
         switch (config.loss()) {
-            case CROSS_ENTROPY, FOCAL -> Softmax.forward(ob, ob, n, k);
+            case CROSS_ENTROPY, FOCAL -> Softmax.forward(ob, ob, n, k);   // LossKind.classifies()
             case BCE_WITH_LOGITS -> {
                 for (int i = 0; i < n * k; i++) {
                     ob.set(i, Activation.sigmoid(ob.get(i)));
@@ -138,6 +146,17 @@ public final class ModelSnapshot {
             }
         }
         return result;
+    }
+
+    /** Index of the largest output (the predicted class of a classifier); the first one on ties. */
+    public static int argmax(float[] row) {
+        int best = 0;
+        for (int j = 1; j < row.length; j++) {
+            if (row[j] > row[best]) {
+                best = j;
+            }
+        }
+        return best;
     }
 
     /** Parameters by PyTorch name ({@code fc1.weight} flattened row-major {@code [out,in]}); defensive copies. */

@@ -29,6 +29,8 @@ public final class OnlineLearner {
     private final AdamW optimizer;
     private final LearningRateSchedule schedule;
     private final BatchConverter converter;
+    /** The model's standardisation stage; null when {@link TrainingConfig#standardizeFeatures()} is off. */
+    private final FeatureStandardizer standardizer;
     private long step;
     private long skipped;
     /** Step at which the current schedule cycle began: 0, or the step of the last {@link #restartSchedule()}. */
@@ -44,6 +46,7 @@ public final class OnlineLearner {
         this.optimizer = new AdamW(config.optimizer(), model.parameters().size(), config.dataType());
         this.schedule = config.schedule().create(config.optimizer().learningRate());
         this.converter = new BatchConverter(config.model(), config.dataType());
+        this.standardizer = config.standardizeFeatures() ? new FeatureStandardizer(config.model().inputSize()) : null;
     }
 
     public TrainingConfig config() {
@@ -80,7 +83,10 @@ public final class OnlineLearner {
      *                   CONTRASTIVE takes no weights other than 1. The reported loss stays the unweighted mean.
      */
     public StepResult learnMany(float[][] features, int[][] categories, Targets targets, float[] weights) {
-        INDArray x = converter.features(features, categories);
+        if (standardizer != null) {
+            standardizer.update(features);   // training mode: the statistics learn first, as BatchNorm's do
+        }
+        INDArray x = converter.features(featureScaling().apply(features), categories);
         INDArray t = converter.targets(targets, config.loss(), features.length);
         double[] factors = weights == null ? null : ExampleWeights.rowFactors(weights, features.length, config.loss());
         return learnBatch(x, t, factors);
@@ -173,7 +179,7 @@ public final class OnlineLearner {
 
     /** {@link #evaluateLoss(float[][], Targets)} with category indices (null without categorical fields). */
     public double evaluateLoss(float[][] features, int[][] categories, Targets targets) {
-        INDArray x = converter.features(features, categories);
+        INDArray x = converter.features(featureScaling().apply(features), categories);
         INDArray t = converter.targets(targets, config.loss(), features.length);
         return evaluateBatch(x, t);
     }
@@ -185,7 +191,12 @@ public final class OnlineLearner {
 
     /** An immutable deep copy of the parameters and running statistics, tagged with {@code version}. */
     public ModelSnapshot snapshot(long version) {
-        return new ModelSnapshot(version, step, config, model);
+        return new ModelSnapshot(version, step, config, model, featureScaling());
+    }
+
+    /** The standardisation the model applies to raw features now ({@link FeatureScaling#IDENTITY} when off). */
+    public FeatureScaling featureScaling() {
+        return standardizer == null ? FeatureScaling.IDENTITY : standardizer.scaling();
     }
 
     /**
@@ -197,6 +208,9 @@ public final class OnlineLearner {
             throw new IllegalArgumentException("snapshot was taken from a different model configuration");
         }
         snapshot.copyInto(model);
+        if (standardizer != null) {
+            standardizer.restore(snapshot.featureScaling());
+        }
     }
 
     /** Current parameter values by PyTorch name (copies, float64). */
@@ -240,7 +254,7 @@ public final class OnlineLearner {
 
     /** A deep copy of everything a checkpoint needs to resume training. */
     public TrainingState trainingState() {
-        return new TrainingState(step, skipped, parameterValues(), bufferValues(), optimizer.state());
+        return new TrainingState(step, skipped, parameterValues(), bufferValues(), optimizer.state(), featureScaling());
     }
 
     /** Resumes from a checkpoint taken with {@link #trainingState()} of a learner with the same configuration. */
@@ -254,6 +268,9 @@ public final class OnlineLearner {
         loadParameters(params);
         state.buffers().forEach((name, v) -> model.buffers().get(name).setAll(v));
         optimizer.restore(state.optimizer());
+        if (standardizer != null) {
+            standardizer.restore(state.standardization());
+        }
         step = state.step();
         skipped = state.skippedUpdates();
     }

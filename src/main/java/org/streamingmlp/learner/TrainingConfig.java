@@ -16,9 +16,18 @@ import org.streamingmlp.optim.ScheduleConfig;
  * @param maxGradNorm global-norm clipping threshold (mlp.training.max-grad-norm), finite and > 0, default 1.0
  * @param seed        seed of initialisation and dropout (mlp.training.seed), default 42
  * @param dataType    FLOAT (default) or DOUBLE (mlp.training.data-type)
+ * @param standardizeFeatures the model's first stage standardises every numeric feature by its running mean and
+ *                    standard deviation over the training examples learned (mlp.training.standardize-features);
+ *                    non-trainable state of the model, like BatchNorm's running statistics
  */
 public record TrainingConfig(MlpConfig model, LossKind loss, AdamWConfig optimizer, ScheduleConfig schedule,
-                             double maxGradNorm, long seed, DataType dataType) {
+                             double maxGradNorm, long seed, DataType dataType, boolean standardizeFeatures) {
+
+    /** Without feature standardisation. */
+    public TrainingConfig(MlpConfig model, LossKind loss, AdamWConfig optimizer, ScheduleConfig schedule,
+                          double maxGradNorm, long seed, DataType dataType) {
+        this(model, loss, optimizer, schedule, maxGradNorm, seed, dataType, false);
+    }
 
     public TrainingConfig {
         if (model == null) {
@@ -43,10 +52,15 @@ public record TrainingConfig(MlpConfig model, LossKind loss, AdamWConfig optimiz
             throw new IllegalArgumentException("mlp.schedule.min-learning-rate (" + schedule.minLearningRate()
                     + ") must not exceed mlp.optimizer.learning-rate (" + optimizer.learningRate() + ")");
         }
-        if ((loss == LossKind.CROSS_ENTROPY || loss == LossKind.FOCAL) && model.outputSize() < 2) {
+        if (loss.classifies() && model.outputSize() < 2) {
             throw new IllegalArgumentException("mlp.model.output-size must be >= 2 for " + loss + ", got "
                     + model.outputSize());
         }
+    }
+
+    /** The same configuration with feature standardisation on or off. */
+    public TrainingConfig withStandardizedFeatures(boolean on) {
+        return new TrainingConfig(model, loss, optimizer, schedule, maxGradNorm, seed, dataType, on);
     }
 
     /** Cross-entropy, AdamW defaults, schedule defaults, clipping at 1.0, seed 42, float32. */

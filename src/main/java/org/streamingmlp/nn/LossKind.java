@@ -18,6 +18,14 @@ public enum LossKind {
         return classIndexTargets;
     }
 
+    /**
+     * True for the classification losses (CROSS_ENTROPY, FOCAL): their outputs are class probabilities after a
+     * softmax, so an answer names the most probable class and accuracy is defined.
+     */
+    public boolean classifies() {
+        return this == CROSS_ENTROPY || this == FOCAL;
+    }
+
     /** The loss function implementing this kind, with the default constants (focal gamma 2, Huber delta 1, margin 1). */
     public Loss create() {
         return switch (this) {

@@ -3,6 +3,8 @@ package org.streamingmlp.trainer;
 import java.util.List;
 
 import org.streamingmlp.learner.Targets;
+import org.streamingmlp.record.LabeledExample;
+import org.streamingmlp.record.Label;
 
 /** Turns a list of examples into the row-major arrays and targets the learner takes. */
 final class Batches {

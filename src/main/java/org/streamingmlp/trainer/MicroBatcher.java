@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * (a partial batch stays pending across calls), so the caller can do its periodic work between batches.
  * Batches hold the examples in arrival order and, while the stream flows, exactly {@code batchSize} of them.
  */
-final class MicroBatcher<T> {
+public final class MicroBatcher<T> {
 
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 

@@ -2,11 +2,15 @@ package org.streamingmlp.trainer;
 
 import java.util.List;
 
+import org.streamingmlp.learner.ModelSnapshot;
+import org.streamingmlp.record.LabeledExample;
+import org.streamingmlp.record.Label;
+
 /**
  * How well outputs match labels: accuracy for classifiers (share whose highest output is their class), mean
  * absolute error for value targets; {@code NaN} where neither applies (contrastive embeddings).
  */
-public final class Score {
+final class Score {
 
     private Score() {
     }
@@ -18,7 +22,7 @@ public final class Score {
         if (classifies) {
             int correct = 0;
             for (int i = 0; i < outputs.length; i++) {
-                if (argmax(outputs[i]) == ((Label.ClassIndex) examples.get(i).label()).index()) {
+                if (ModelSnapshot.argmax(outputs[i]) == ((Label.ClassIndex) examples.get(i).label()).index()) {
                     correct++;
                 }
             }
@@ -37,16 +41,5 @@ public final class Score {
             }
         }
         return error / count;
-    }
-
-    /** Index of the largest value; the first one on ties. */
-    public static int argmax(float[] row) {
-        int best = 0;
-        for (int j = 1; j < row.length; j++) {
-            if (row[j] > row[best]) {
-                best = j;
-            }
-        }
-        return best;
     }
 }

@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.streamingmlp.record.LabeledExample;
+import org.streamingmlp.record.ConsumedExample;
 
 /**
  * The most recent validation examples, in arrival order, at most {@code capacity}: the stream edge adds,

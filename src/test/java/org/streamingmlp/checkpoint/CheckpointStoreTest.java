@@ -12,13 +12,19 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.streamingmlp.learner.EarlyStoppingConfig;
+import org.streamingmlp.learner.FeatureScaling;
 import org.streamingmlp.learner.OnlineLearner;
+import org.streamingmlp.learner.PageHinkley;
+import org.streamingmlp.learner.TrainingState;
+import org.streamingmlp.learner.ValidationMonitor;
 import org.streamingmlp.learner.Targets;
 import org.streamingmlp.learner.TrainingConfig;
 import org.streamingmlp.nn.Activation;
@@ -52,9 +58,17 @@ class CheckpointStoreTest {
     }
 
     private static Checkpoint checkpointOf(OnlineLearner learner, long version) {
-        return new Checkpoint(version, 3, 1234, learner.trainingState(), learner.parameterShapes(), 2,
-                new double[] {1.5, -2}, new double[] {0.5, 8}, Map.of("mlp.train-0", 640L, "mlp.train-1", 12L),
-                Map.of("mlp.validation-0", 100L), new ObjectMapper().createObjectNode().put("phase", "FROZEN"));
+        TrainingState state = learner.trainingState();
+        TrainingState withScaling = new TrainingState(state.step(), state.skippedUpdates(), state.parameters(),
+                state.buffers(), state.optimizer(), new FeatureScaling(2, new double[] {1.5, -2}, new double[] {0.5, 8}));
+        ValidationMonitor monitor = new ValidationMonitor(EarlyStoppingConfig.defaults(),
+                ValidationMonitor.Monitored.LOSS, true, new PageHinkley(0.01, 0.3, 3));
+        for (int i = 0; i < 7; i++) {
+            monitor.onEvaluation(1.0, Double.NaN, i);   // no improvement after the first: stopped, frozen
+        }
+        return new Checkpoint(version, 1234, new Checkpoint.Learning(withScaling, 3, learner.parameterShapes(),
+                monitor.state()), new Checkpoint.Positions(Map.of("mlp.train-0", 640L, "mlp.train-1", 12L),
+                Map.of("mlp.validation-0", 100L)), new TreeMap<>(Map.of("mlp.model.input-size", "5")));
     }
 
     @Test
@@ -67,12 +81,14 @@ class CheckpointStoreTest {
 
         Checkpoint restored = store.loadNewestValid().orElseThrow();
         assertEquals(31, restored.modelVersion());
-        assertEquals(3, restored.scheduleOrigin());
+        assertEquals(3, restored.learning().scheduleOrigin());
         assertEquals(1234, restored.examplesSeen());
-        assertArrayEquals(new double[] {1.5, -2}, restored.scalingMean());
-        assertEquals(Map.of("mlp.train-0", 640L, "mlp.train-1", 12L), restored.trainingOffsets());
-        assertEquals(Map.of("mlp.validation-0", 100L), restored.validationOffsets());
-        assertEquals("FROZEN", restored.trainer().get("phase").asText());
+        assertArrayEquals(new double[] {1.5, -2}, restored.training().standardization().mean());
+        assertArrayEquals(new double[] {0.5, 8}, restored.training().standardization().sumOfSquaredDeviations());
+        assertEquals(Map.of("mlp.train-0", 640L, "mlp.train-1", 12L), restored.positions().training());
+        assertEquals(Map.of("mlp.validation-0", 100L), restored.positions().validation());
+        assertEquals(ValidationMonitor.Phase.FROZEN, restored.learning().monitor().phase());
+        assertEquals(Map.of("mlp.model.input-size", "5"), restored.configuration());
         OnlineLearner resumed = learner();
         resumed.restoreTrainingState(restored.training());
         train(resumed, 2, 20);

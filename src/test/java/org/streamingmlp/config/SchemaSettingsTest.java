@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.streamingmlp.learner.TrainingConfig;
 import org.streamingmlp.nn.CategoricalField;
 import org.streamingmlp.nn.LossKind;
-import org.streamingmlp.stream.FeatureSchema;
+import org.streamingmlp.record.FeatureSchema;
 
 /** {@code mlp.features.*} and {@code mlp.model.class-names} as Quarkus reads them. */
 class SchemaSettingsTest {

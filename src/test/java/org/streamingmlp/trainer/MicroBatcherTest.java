@@ -9,6 +9,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 import org.junit.jupiter.api.Test;
+import org.streamingmlp.record.LabeledExample;
+import org.streamingmlp.record.Label;
 
 class MicroBatcherTest {
 

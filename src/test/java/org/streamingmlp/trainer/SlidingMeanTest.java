@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.streamingmlp.record.LabeledExample;
+import org.streamingmlp.record.Label;
 
 class SlidingMeanTest {
 

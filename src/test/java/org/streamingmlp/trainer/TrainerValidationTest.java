@@ -1,20 +1,20 @@
 package org.streamingmlp.trainer;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 
 import org.junit.jupiter.api.Test;
 import org.streamingmlp.learner.EarlyStoppingConfig;
-import org.streamingmlp.learner.OnlineLearner;
-import org.streamingmlp.learner.PageHinkley;
 import org.streamingmlp.learner.TrainingConfig;
 import org.streamingmlp.nn.MlpConfig;
+import org.streamingmlp.record.ConsumedExample;
+import org.streamingmlp.record.Label;
+import org.streamingmlp.record.LabeledExample;
 
 /** Early stopping on a live trainer thread, where evaluations also happen while the stream pauses. */
 class TrainerValidationTest {
@@ -27,35 +27,34 @@ class TrainerValidationTest {
 
     @Test
     void aValidationStreamThatStartsFirstDoesNotStopTrainingBeforeItBegins() throws Exception {
-        BlockingQueue<ConsumedExample> queue = new ArrayBlockingQueue<>(10_000);
-        ValidationWindow validation = new ValidationWindow(200);
-        SnapshotRegistry snapshots = new SnapshotRegistry();
-        TrainerSettings settings = new TrainerSettings(16, Duration.ofMillis(20), 1, Duration.ofSeconds(1), 10, 20,
-                false, Duration.ofHours(1), 1_000_000, Duration.ofHours(1));
-        ValidationMonitor monitor = new ValidationMonitor(new EarlyStoppingConfig(3, 0.0,
-                EarlyStoppingConfig.Mode.MIN), ValidationMonitor.Monitored.LOSS, true, new PageHinkley(0.01, 0.3, 3));
-        Trainer trainer = new Trainer(new OnlineLearner(TrainingConfig.defaults(MlpConfig.of(2, List.of(8), 2))),
-                queue, snapshots, validation, settings, monitor, r -> { }, e -> { });
+        TrainerFixture fixture = new TrainerFixture(TrainingConfig.defaults(MlpConfig.of(2, List.of(8), 2)), 16, 10,
+                20, new EarlyStoppingConfig(3, 0.0, EarlyStoppingConfig.Mode.MIN), null);
+        Trainer trainer = fixture.trainer;
         Thread thread = new Thread(trainer);
         thread.start();
         Random random = new Random(4);
-        for (int i = 0; i < 200; i++) {   // arrives in dribs while nothing trains: many idle evaluations of step 0
-            validation.add(example(random, "v" + i));
-            if (i % 20 == 19) {
-                Thread.sleep(150);
+        // The validation window fills in dribs while nothing trains: each drib is evaluated while the stream pauses
+        // (a new window, the same model of step 0), many more times than the patience of 3.
+        for (int drib = 0; drib < 10; drib++) {
+            for (int i = 0; i < 20; i++) {
+                fixture.validation.add(example(random, "v" + drib + "-" + i));
             }
+            long received = fixture.validation.received();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !hasNewEvidence(trainer, received));
         }
-        assertEquals("TRAINING", trainer.status().phase().name(), "training froze before it began");
+        assertEquals("training", trainer.status().earlyStopping().phase(), "training froze before it began");
         for (int i = 0; i < 1600; i++) {
-            queue.put(new ConsumedExample(example(random, "t" + i), null));
+            fixture.inbox.put(new ConsumedExample(example(random, "t" + i), null));
         }
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (trainer.status().examplesSeen() < 1600 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> trainer.status().training().examplesSeen() == 1600);
         trainer.stop();
         thread.join(10_000);
         // Early stopping may well fire later on this easy problem, but only after training has taken steps.
         assertTrue(trainer.status().step() >= 20, "only " + trainer.status().step() + " steps were learned");
+    }
+
+    /** True until the trainer has evaluated a window of {@code received} examples (its report shows it). */
+    private static boolean hasNewEvidence(Trainer trainer, long received) {
+        return trainer.status().validation().validationExamples() < Math.min(received, 200);
     }
 }

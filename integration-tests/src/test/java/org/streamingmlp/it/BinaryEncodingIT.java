@@ -31,8 +31,8 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.streamingmlp.stream.BinaryRecordEncoder;
-import org.streamingmlp.stream.RecordFormats;
+import org.streamingmlp.codec.BinaryRecordEncoder;
+import org.streamingmlp.codec.RecordFormats;
 import org.streamingmlp.testing.KafkaBrokerResource;
 
 /**

@@ -1,0 +1,79 @@
+package org.streamingmlp.kafka;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.streamingmlp.ingest.ExampleIngest;
+import org.streamingmlp.record.InvalidRecordException;
+import org.streamingmlp.record.SourceOffset;
+
+/**
+ * The Kafka edges of the two labelled topics: each polled record goes to the {@link ExampleIngest} with its content
+ * type and position; a refused one goes to the dead-letter topic. A batch is acknowledged only after its dead
+ * letters are stored.
+ */
+@ApplicationScoped
+public class ExampleChannels {
+
+    @Inject
+    ExampleIngest ingest;
+
+    @Inject
+    DeadLetters deadLetters;
+
+    @Inject
+    MeterRegistry registry;
+
+    @Incoming(Channels.TRAINING)
+    @Blocking
+    public void training(ConsumerRecords<byte[], byte[]> records) throws InterruptedException {
+        markTaken(records);
+        List<Uni<Void>> rejected = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            try {
+                ingest.train(ContentTypeHeader.of(record), record.value(), source(record));
+            } catch (InvalidRecordException e) {
+                rejected.add(deadLetters.send(record, e));
+            }
+        }
+        registry.counter("mlp.records.consumed", "channel", Channels.TRAINING).increment(records.count());
+        Sends.awaitAll(rejected);
+    }
+
+    @Incoming(Channels.VALIDATION)
+    @Blocking
+    public void validation(ConsumerRecords<byte[], byte[]> records) {
+        markTaken(records);
+        List<Uni<Void>> rejected = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            try {
+                ingest.validate(ContentTypeHeader.of(record), record.value(), source(record));
+            } catch (InvalidRecordException e) {
+                rejected.add(deadLetters.send(record, e));
+            }
+        }
+        registry.counter("mlp.records.consumed", "channel", Channels.VALIDATION).increment(records.count());
+        Sends.awaitAll(rejected);
+    }
+
+    /** The whole batch is taken before any of it is handled (see {@link ExampleIngest#taken}). */
+    private void markTaken(ConsumerRecords<byte[], byte[]> records) {
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            ingest.taken(source(record));
+        }
+    }
+
+    private static SourceOffset source(ConsumerRecord<byte[], byte[]> record) {
+        return new SourceOffset(record.topic(), record.partition(), record.offset());
+    }
+}

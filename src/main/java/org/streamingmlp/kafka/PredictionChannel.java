@@ -1,0 +1,120 @@
+package org.streamingmlp.kafka;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.streamingmlp.codec.RecordFormats;
+import org.streamingmlp.config.ServiceConfig;
+import org.streamingmlp.record.InvalidRecordException;
+import org.streamingmlp.record.PredictionRequest;
+import org.streamingmlp.serving.Answer;
+import org.streamingmlp.serving.PredictionService;
+
+/**
+ * The Kafka edge of the prediction-request topic (JSON or binary requests, by their content-type header; answers
+ * are JSON): every valid request of a polled batch is answered by the {@link PredictionService} in one forward pass
+ * and sent to the predictions topic with the request's key; invalid ones become dead letters. Then the batch is
+ * delivered in one of two ways:
+ * <ul>
+ *   <li>at-least-once (default): the batch is acknowledged (its offsets committed) only after every answer and dead
+ *   letter is stored, so a crash repeats answers rather than losing them;</li>
+ *   <li>exactly-once ({@code mlp.predictions.exactly-once=true}): answers, dead letters and offsets of the batch are
+ *   one Kafka transaction ({@link TransactionalAnswers}).</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class PredictionChannel {
+
+    @Inject
+    PredictionService predictions;
+
+    @Inject
+    RecordFormats formats;
+
+    @Inject
+    DeadLetters deadLetters;
+
+    @Inject
+    @Channel(Channels.PREDICTIONS)
+    MutinyEmitter<byte[]> answers;
+
+    @Inject
+    ObjectMapper mapper;
+
+    @Inject
+    MeterRegistry registry;
+
+    @Inject
+    ServiceConfig config;
+
+    @Inject
+    TransactionalAnswers transactional;
+
+    @Incoming(Channels.PREDICTION_REQUESTS)
+    @Blocking
+    public void answer(ConsumerRecords<byte[], byte[]> records) throws JsonProcessingException {
+        List<ProducerRecord<byte[], byte[]>> out = answersAndDeadLetters(records);
+        if (config.predictions().exactlyOnce()) {
+            transactional.deliver(records, out);
+        } else {
+            List<Uni<Void>> sends = new ArrayList<>(out.size());
+            for (ProducerRecord<byte[], byte[]> record : out) {
+                sends.add(send(record));
+            }
+            Sends.awaitAll(sends);
+        }
+    }
+
+    /** Decode, answer in one forward pass, encode: the records this batch must write, answers first. */
+    private List<ProducerRecord<byte[], byte[]>> answersAndDeadLetters(ConsumerRecords<byte[], byte[]> records)
+            throws JsonProcessingException {
+        List<ProducerRecord<byte[], byte[]>> rejected = new ArrayList<>();
+        List<ConsumerRecord<byte[], byte[]>> accepted = new ArrayList<>();
+        List<PredictionRequest> requests = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            try {
+                requests.add(formats.decoderFor(ContentTypeHeader.of(record)).decodeRequest(record.value()));
+                accepted.add(record);
+            } catch (InvalidRecordException e) {
+                rejected.add(deadLetters.record(config.topics().dlq(), record, e));
+            }
+        }
+        List<Answer> answered = predictions.answer(requests);
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(records.count());
+        for (int i = 0; i < answered.size(); i++) {
+            out.add(new ProducerRecord<>(config.topics().predictions(), accepted.get(i).key(),
+                    mapper.writeValueAsBytes(answered.get(i))));
+        }
+        out.addAll(rejected);
+        registry.counter("mlp.predictions").increment(answered.size());
+        return out;
+    }
+
+    /** Through the predictions channel's producer, to the record's own topic (answers or dead letters). */
+    private Uni<Void> send(ProducerRecord<byte[], byte[]> record) {
+        OutgoingKafkaRecordMetadata<byte[]> metadata = OutgoingKafkaRecordMetadata.<byte[]>builder()
+                .withTopic(record.topic())
+                .withKey(record.key())
+                .withHeaders(record.headers())
+                .build();
+        return answers.sendMessage(Message.of(record.value()).addMetadata(metadata));
+    }
+}

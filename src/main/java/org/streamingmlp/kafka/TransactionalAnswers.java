@@ -1,0 +1,113 @@
+package org.streamingmlp.kafka;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.streamingmlp.config.ServiceConfig;
+
+/**
+ * Exactly-once answers ({@code mlp.predictions.exactly-once=true}): the answers and dead letters of a batch of
+ * requests, and the batch's consumer offsets, are written in one Kafka transaction. A consumer reading the
+ * predictions topic with {@code isolation.level=read_committed} sees exactly one answer per request, also after a
+ * crash: a transaction cut short is aborted (or fenced by the restarted instance, which uses the same
+ * {@code transactional.id}), and its requests are read again from the offsets of the last committed one.
+ */
+@ApplicationScoped
+public class TransactionalAnswers {
+
+    private static final Logger LOG = Logger.getLogger(TransactionalAnswers.class);
+
+    @Inject
+    ServiceConfig config;
+
+    @Inject
+    KafkaClientService clients;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    private KafkaProducer<byte[], byte[]> producer;
+
+    /** Writes the records and commits the batch's offsets, atomically; throws if the transaction fails. */
+    public synchronized void deliver(ConsumerRecords<byte[], byte[]> batch, List<ProducerRecord<byte[], byte[]>> out) {
+        KafkaProducer<byte[], byte[]> p = producer();
+        ConsumerGroupMetadata group = clients.<byte[], byte[]>getConsumer(Channels.PREDICTION_REQUESTS)
+                .runOnPollingThread((java.util.function.Function<org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>,
+                        ConsumerGroupMetadata>) org.apache.kafka.clients.consumer.Consumer::groupMetadata)
+                .await().atMost(Duration.ofSeconds(30));
+        p.beginTransaction();
+        try {
+            for (ProducerRecord<byte[], byte[]> record : out) {
+                p.send(record);
+            }
+            p.sendOffsetsToTransaction(nextOffsets(batch), group);
+            p.commitTransaction();
+        } catch (ProducerFencedException e) {
+            // Another instance with our transactional.id took over: this one must not write again.
+            closeProducer();
+            throw e;
+        } catch (KafkaException e) {
+            p.abortTransaction();
+            throw e;
+        }
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<byte[], byte[]> batch) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : batch) {
+            offsets.merge(new TopicPartition(record.topic(), record.partition()),
+                    new OffsetAndMetadata(record.offset() + 1),
+                    (a, b) -> a.offset() >= b.offset() ? a : b);
+        }
+        return offsets;
+    }
+
+    private KafkaProducer<byte[], byte[]> producer() {
+        if (producer == null) {
+            Properties props = new Properties();
+            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.predictions().transactionalId());
+            props.put(ProducerConfig.ACKS_CONFIG, "all");
+            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+            props.put(ProducerConfig.CLIENT_ID_CONFIG, "streaming-mlp-transactional-answers");
+            producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+            producer.initTransactions();   // aborts what a crashed predecessor with this id left open
+            LOG.infof("Exactly-once answers: transactional.id=%s", config.predictions().transactionalId());
+        }
+        return producer;
+    }
+
+    private void closeProducer() {
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+            producer = null;
+        }
+    }
+
+    @PreDestroy
+    synchronized void close() {
+        closeProducer();
+    }
+}
