@@ -36,7 +36,8 @@ import org.streamingmlp.nn.Activation;
 import org.streamingmlp.nn.ActivationLayer;
 import org.streamingmlp.nn.BatchNorm1d;
 import org.streamingmlp.nn.ContrastiveLoss;
-import org.streamingmlp.nn.Embedding;
+import org.streamingmlp.nn.CategoricalEmbeddings;
+import org.streamingmlp.nn.CategoricalField;
 import org.streamingmlp.nn.FocalLoss;
 import org.streamingmlp.nn.HuberLoss;
 import org.streamingmlp.nn.Initializers;
@@ -437,16 +438,17 @@ class ConformanceTest {
             checkMoments(v, var, seVar);
         } else if ("normal".equals(c.path("distribution").asText())) {
             double std = c.get("std").asDouble();
-            tol.check("embedding std", std, Embedding.INIT_STD);
+            tol.check("embedding std", std, CategoricalEmbeddings.INIT_STD);
             tol.check("embedding mean", c.path("mean").asDouble(0.0), 0.0);
             int rows = 1000;
             int dim = 64;
             Parameters.Builder b = Parameters.builder();
-            Embedding.declare(b, "emb", rows, dim);
+            List<CategoricalField> field = List.of(new CategoricalField("f", rows - 1, dim));   // + the unseen row
+            CategoricalEmbeddings.declare(b, field);
             Parameters p = b.build(F64);
-            new Embedding(p, "emb", rows, dim).resetParameters(random);
+            new CategoricalEmbeddings(p, 0, field).resetParameters(random);
             double var = c.get("expected_variance").asDouble();
-            double[] v = p.values("emb.weight").toDoubleArray();
+            double[] v = p.values(field.get(0).parameterPrefix() + ".weight").toDoubleArray();
             checkMoments(v, var, var * Math.sqrt(2.0 / (v.length - 1)));
         } else {
             fail("unknown init case layout: " + c.fieldNames().next());

@@ -27,7 +27,7 @@ public final class BinaryRecordDecoder implements RecordDecoder {
     private final RecordValidator validator;
 
     public BinaryRecordDecoder(int inputSize, int outputSize, LossKind loss, int maxBytes) {
-        this(new RecordValidator(inputSize, outputSize, loss, maxBytes));
+        this(new RecordValidator(new RecordRules(inputSize, outputSize, loss, maxBytes)));
     }
 
     BinaryRecordDecoder(RecordValidator validator) {

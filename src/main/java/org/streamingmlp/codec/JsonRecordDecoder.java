@@ -41,12 +41,7 @@ public final class JsonRecordDecoder implements RecordDecoder {
     private final RecordValidator validator;
 
     public JsonRecordDecoder(ObjectMapper mapper, int inputSize, int outputSize, LossKind loss, int maxBytes) {
-        this(mapper, new RecordValidator(inputSize, outputSize, loss, maxBytes));
-    }
-
-    public JsonRecordDecoder(ObjectMapper mapper, int inputSize, int outputSize, LossKind loss, int maxBytes,
-                             RecordSchema schema) {
-        this(mapper, new RecordValidator(inputSize, outputSize, loss, maxBytes, schema));
+        this(mapper, new RecordValidator(new RecordRules(inputSize, outputSize, loss, maxBytes)));
     }
 
     JsonRecordDecoder(ObjectMapper mapper, RecordValidator validator) {

@@ -25,18 +25,18 @@ public final class RecordFormats {
     private final boolean binaryCarriesAllFeatures;
 
     public RecordFormats(ObjectMapper mapper, int inputSize, int outputSize, LossKind loss, int maxBytes) {
-        this(mapper, inputSize, outputSize, loss, maxBytes, RecordSchema.NONE);
+        this(mapper, new RecordRules(inputSize, outputSize, loss, maxBytes));
     }
 
     /**
-     * With a {@link RecordSchema}: JSON features may be named fields and labels class names. The binary layout
-     * stays numeric: with categorical fields in the schema a binary record is {@code unsupported-format}.
+     * With a {@link RecordSchema} in the rules: JSON features may be named fields and labels class names. The binary
+     * layout stays numeric: with categorical fields in the schema a binary record is {@code unsupported-format}.
      */
-    public RecordFormats(ObjectMapper mapper, int inputSize, int outputSize, LossKind loss, int maxBytes,
-                         RecordSchema schema) {
-        RecordValidator validator = new RecordValidator(inputSize, outputSize, loss, maxBytes, schema);
+    public RecordFormats(ObjectMapper mapper, RecordRules rules) {
+        RecordValidator validator = new RecordValidator(rules);
         this.json = new JsonRecordDecoder(mapper, validator);
         this.binary = new BinaryRecordDecoder(validator);
+        RecordSchema schema = rules.schema();
         this.binaryCarriesAllFeatures = schema.features() == null || !schema.features().hasCategorical();
     }
 

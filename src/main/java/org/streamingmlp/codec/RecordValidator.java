@@ -19,16 +19,12 @@ final class RecordValidator {
     private final int maxBytes;
     private final RecordSchema schema;
 
-    RecordValidator(int inputSize, int outputSize, LossKind loss, int maxBytes) {
-        this(inputSize, outputSize, loss, maxBytes, RecordSchema.NONE);
-    }
-
-    RecordValidator(int inputSize, int outputSize, LossKind loss, int maxBytes, RecordSchema schema) {
-        this.inputSize = inputSize;
-        this.outputSize = outputSize;
-        this.loss = loss;
-        this.maxBytes = maxBytes;
-        this.schema = schema;
+    RecordValidator(RecordRules rules) {
+        this.inputSize = rules.inputSize();
+        this.outputSize = rules.outputSize();
+        this.loss = rules.loss();
+        this.maxBytes = rules.maxBytes();
+        this.schema = rules.schema();
     }
 
     RecordSchema schema() {

@@ -70,6 +70,19 @@ public interface ServiceConfig {
 
         @WithDefault("mlp.dlq")
         String dlq();
+
+        /**
+         * Create every topic the service reads or writes at startup if it is missing (an existing topic is never
+         * changed), so that a client can subscribe to the outputs before the first record is written.
+         */
+        @WithDefault("true")
+        boolean create();
+
+        /** Partitions of the topics it creates; unset: the broker's {@code num.partitions}. */
+        Optional<Integer> partitions();
+
+        /** Replication factor of the topics it creates; unset: the broker's {@code default.replication.factor}. */
+        Optional<Short> replicationFactor();
     }
 
     interface Groups {

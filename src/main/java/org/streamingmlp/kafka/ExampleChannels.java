@@ -37,32 +37,34 @@ public class ExampleChannels {
     @Incoming(Channels.TRAINING)
     @Blocking
     public void training(ConsumerRecords<byte[], byte[]> records) throws InterruptedException {
-        markTaken(records);
-        List<Uni<Void>> rejected = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            try {
-                ingest.train(ContentTypeHeader.of(record), record.value(), source(record));
-            } catch (InvalidRecordException e) {
-                rejected.add(deadLetters.send(record, e));
-            }
-        }
-        registry.counter("mlp.records.consumed", "channel", Channels.TRAINING).increment(records.count());
-        Sends.awaitAll(rejected);
+        consume(Channels.TRAINING, records, ingest::train);
     }
 
     @Incoming(Channels.VALIDATION)
     @Blocking
-    public void validation(ConsumerRecords<byte[], byte[]> records) {
+    public void validation(ConsumerRecords<byte[], byte[]> records) throws InterruptedException {
+        consume(Channels.VALIDATION, records, ingest::validate);
+    }
+
+    /** Where a labelled record goes: the trainer's inbox or the validation window. */
+    @FunctionalInterface
+    private interface Route {
+        void accept(String contentType, byte[] value, SourceOffset source)
+                throws InvalidRecordException, InterruptedException;
+    }
+
+    private void consume(String channel, ConsumerRecords<byte[], byte[]> records, Route route)
+            throws InterruptedException {
         markTaken(records);
         List<Uni<Void>> rejected = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {
             try {
-                ingest.validate(ContentTypeHeader.of(record), record.value(), source(record));
+                route.accept(ContentTypeHeader.of(record), record.value(), source(record));
             } catch (InvalidRecordException e) {
                 rejected.add(deadLetters.send(record, e));
             }
         }
-        registry.counter("mlp.records.consumed", "channel", Channels.VALIDATION).increment(records.count());
+        registry.counter("mlp.records.consumed", "channel", channel).increment(records.count());
         Sends.awaitAll(rejected);
     }
 

@@ -5,13 +5,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -23,7 +26,6 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.streamingmlp.config.ServiceConfig;
 
@@ -45,8 +47,10 @@ public class TransactionalAnswers {
     @Inject
     KafkaClientService clients;
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
+    /** Every {@code kafka.*} setting (bootstrap servers, SASL, TLS), as the SmallRye channels get them. */
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafka;
 
     private KafkaProducer<byte[], byte[]> producer;
 
@@ -54,8 +58,7 @@ public class TransactionalAnswers {
     public synchronized void deliver(ConsumerRecords<byte[], byte[]> batch, List<ProducerRecord<byte[], byte[]>> out) {
         KafkaProducer<byte[], byte[]> p = producer();
         ConsumerGroupMetadata group = clients.<byte[], byte[]>getConsumer(Channels.PREDICTION_REQUESTS)
-                .runOnPollingThread((java.util.function.Function<org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>,
-                        ConsumerGroupMetadata>) org.apache.kafka.clients.consumer.Consumer::groupMetadata)
+                .runOnPollingThread((Function<Consumer<byte[], byte[]>, ConsumerGroupMetadata>) Consumer::groupMetadata)
                 .await().atMost(Duration.ofSeconds(30));
         p.beginTransaction();
         try {
@@ -87,7 +90,7 @@ public class TransactionalAnswers {
     private KafkaProducer<byte[], byte[]> producer() {
         if (producer == null) {
             Properties props = new Properties();
-            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            props.putAll(kafka);
             props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.predictions().transactionalId());
             props.put(ProducerConfig.ACKS_CONFIG, "all");
             props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

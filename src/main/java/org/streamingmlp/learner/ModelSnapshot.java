@@ -3,23 +3,20 @@ package org.streamingmlp.learner;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.streamingmlp.nn.Activation;
 import org.streamingmlp.nn.Mlp;
 import org.streamingmlp.nn.NumericBuffer;
 import org.streamingmlp.nn.Parameters;
-import org.streamingmlp.nn.Softmax;
 
 /**
  * Immutable, versioned copy of the model: parameters and normalisation running statistics, taken at a given
- * optimizer step. It has its own copy of the weights, so predicting never blocks or sees training. Thread-safe:
- * {@link #predict} is serialised per snapshot (it reuses one set of work arrays); different snapshots predict in
- * parallel.
+ * optimizer step. It has its own copy of the weights, so predicting never blocks or sees training. Thread-safe and
+ * lock-free: {@link #predict} runs in a workspace taken from the model's {@link Inference} pool, so any number of
+ * threads predict in parallel, with this snapshot or another.
  *
  * <p>Cost: the service takes a snapshot after every optimizer step, so taking one is a single bulk copy of the flat
  * parameter buffer into a heap array (about 1 MB for 784-256-256-10; no ND4J allocation, no re-initialisation). The
  * off-heap model that {@link #predict} needs is built from that copy on the first prediction only, so snapshots
- * that are never asked to predict never allocate native memory.
+ * that are never asked to predict cost nothing more; the workspaces are reused across snapshots.
  */
 public final class ModelSnapshot {
     private final long version;
@@ -33,14 +30,15 @@ public final class ModelSnapshot {
     private final Map<String, double[]> runningStats;
     /** The model's standardisation stage at this step: predictions take raw features. */
     private final FeatureScaling scaling;
-    private Mlp model;
-    private BatchConverter converter;
+    /** The forward passes, shared by every snapshot of the same model. */
+    private final Inference inference;
 
-    ModelSnapshot(long version, long step, TrainingConfig config, Mlp source, FeatureScaling scaling) {
+    ModelSnapshot(long version, long step, Mlp source, FeatureScaling scaling, Inference inference) {
         this.version = version;
         this.scaling = scaling;
+        this.inference = inference;
         this.step = step;
-        this.config = config;
+        this.config = inference.config();
         Parameters p = source.parameters();
         this.slots = p.slots();
         NumericBuffer values = p.values();
@@ -89,7 +87,7 @@ public final class ModelSnapshot {
             target.write(0, values);
         });
         buffers.forEach((name, values) -> model.buffers().get(name).setAll(values));
-        return new ModelSnapshot(version, step, config, model, FeatureScaling.IDENTITY);
+        return new ModelSnapshot(version, step, model, FeatureScaling.IDENTITY, new Inference(config));
     }
 
     public long version() {
@@ -119,33 +117,8 @@ public final class ModelSnapshot {
     }
 
     /** {@link #predict(float[][])} with one row of category indices per example (null without categorical fields). */
-    public synchronized float[][] predict(float[][] features, int[][] categories) {
-        if (model == null) {
-            Mlp m = Mlp.uninitialised(config.model(), config.dataType());
-            copyInto(m);
-            converter = new BatchConverter(config.model(), config.dataType());
-            model = m;
-        }
-        INDArray out = model.forward(converter.features(scaling.apply(features), categories), false);
-        int n = (int) out.rows();
-        int k = (int) out.columns();
-        NumericBuffer ob = NumericBuffer.of(out);
-        switch (config.loss()) {
-            case CROSS_ENTROPY, FOCAL -> Softmax.forward(ob, ob, n, k);   // LossKind.classifies()
-            case BCE_WITH_LOGITS -> {
-                for (int i = 0; i < n * k; i++) {
-                    ob.set(i, Activation.sigmoid(ob.get(i)));
-                }
-            }
-            default -> { }
-        }
-        float[][] result = new float[n][k];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < k; j++) {
-                result[i][j] = (float) ob.get(i * k + j);
-            }
-        }
-        return result;
+    public float[][] predict(float[][] features, int[][] categories) {
+        return inference.predict(this, features, categories);
     }
 
     /** Index of the largest output (the predicted class of a classifier); the first one on ties. */
@@ -166,19 +139,6 @@ public final class ModelSnapshot {
             float[] v = new float[slot.length()];
             for (int i = 0; i < v.length; i++) {
                 v[i] = values32 != null ? values32[slot.offset() + i] : (float) values64[slot.offset() + i];
-            }
-            out.put(slot.name(), v);
-        });
-        return Collections.unmodifiableMap(out);
-    }
-
-    /** Like {@link #parameters()} at full float64 precision. */
-    public Map<String, double[]> parametersFloat64() {
-        Map<String, double[]> out = new LinkedHashMap<>();
-        slots.values().forEach(slot -> {
-            double[] v = new double[slot.length()];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = values32 != null ? values32[slot.offset() + i] : values64[slot.offset() + i];
             }
             out.put(slot.name(), v);
         });

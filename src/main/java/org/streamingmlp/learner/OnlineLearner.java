@@ -29,6 +29,8 @@ public final class OnlineLearner {
     private final AdamW optimizer;
     private final LearningRateSchedule schedule;
     private final BatchConverter converter;
+    /** Forward passes of this model's snapshots. */
+    private final Inference inference;
     /** The model's standardisation stage; null when {@link TrainingConfig#standardizeFeatures()} is off. */
     private final FeatureStandardizer standardizer;
     private long step;
@@ -47,6 +49,7 @@ public final class OnlineLearner {
         this.schedule = config.schedule().create(config.optimizer().learningRate());
         this.converter = new BatchConverter(config.model(), config.dataType());
         this.standardizer = config.standardizeFeatures() ? new FeatureStandardizer(config.model().inputSize()) : null;
+        this.inference = new Inference(config);
     }
 
     public TrainingConfig config() {
@@ -184,6 +187,15 @@ public final class OnlineLearner {
         return evaluateBatch(x, t);
     }
 
+    /**
+     * Outputs of the current model in evaluation mode (as {@link ModelSnapshot#predict} would give them), without
+     * taking a snapshot: the trainer's own scoring, prequential (before it learns a batch) and on validation data.
+     */
+    public float[][] predict(float[][] features, int[][] categories) {
+        INDArray x = converter.features(featureScaling().apply(features), categories);
+        return Inference.head(model.forward(x, false), config);
+    }
+
     /** Lower-level {@link #evaluateLoss} on ND4J arrays. */
     public double evaluateBatch(INDArray features, INDArray target) {
         return loss.compute(model.forward(features, false), target, null);
@@ -191,7 +203,7 @@ public final class OnlineLearner {
 
     /** An immutable deep copy of the parameters and running statistics, tagged with {@code version}. */
     public ModelSnapshot snapshot(long version) {
-        return new ModelSnapshot(version, step, config, model, featureScaling());
+        return new ModelSnapshot(version, step, model, featureScaling(), inference);
     }
 
     /** The standardisation the model applies to raw features now ({@link FeatureScaling#IDENTITY} when off). */

@@ -17,6 +17,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * No gradient flows to the input (numbers and indices are data).
  */
 public final class CategoricalEmbeddings implements Layer {
+    /** Standard deviation of the tables' initial values, as {@code nn.init.normal_(std=0.02)}. */
+    public static final double INIT_STD = 0.02;
+
     private final int numeric;
     private final List<CategoricalField> fields;
     private final NumericBuffer[] tables;
@@ -29,7 +32,7 @@ public final class CategoricalEmbeddings implements Layer {
     /** Declares {@code emb.<field>.weight [cardinality + 1, dim]} for every field. */
     public static void declare(Parameters.Builder builder, List<CategoricalField> fields) {
         for (CategoricalField f : fields) {
-            Embedding.declare(builder, f.parameterPrefix(), f.rows(), f.dimension());
+            builder.add(f.parameterPrefix() + ".weight", true, f.rows(), f.dimension());
         }
     }
 
@@ -52,7 +55,7 @@ public final class CategoricalEmbeddings implements Layer {
     /** Draws every table from {@code N(0, 0.02^2)}, the reserved row included. */
     public void resetParameters(RandomGenerator random) {
         for (NumericBuffer table : tables) {
-            Initializers.normal(table, Embedding.INIT_STD, random);
+            Initializers.normal(table, INIT_STD, random);
         }
     }
 

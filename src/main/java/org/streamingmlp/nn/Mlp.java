@@ -187,12 +187,4 @@ public final class Mlp {
             g = layers.get(i).backward(g);
         }
     }
-
-    /** Copies parameters and buffers from {@code other} (same architecture). */
-    public void copyStateFrom(Mlp other) {
-        parameters.copyValuesFrom(other.parameters);
-        Map<String, NumericBuffer> mine = buffers();
-        Map<String, NumericBuffer> theirs = other.buffers();
-        mine.forEach((name, buffer) -> buffer.copyFrom(theirs.get(name)));
-    }
 }

@@ -48,12 +48,6 @@ public abstract sealed class NumericBuffer permits NumericBuffer.Float64, Numeri
     /** Bulk-writes {@code src[0, n)} into elements {@code [0, n)}. */
     public abstract void writeFirst(double[] src, int n);
 
-    /** Bulk-copies elements {@code [offset, offset + n)} into {@code dst[offset, offset + n)} (same indices). */
-    public abstract void readAt(int offset, float[] dst, int n);
-
-    /** Bulk-writes {@code src[offset, offset + n)} into elements {@code [offset, offset + n)} (same indices). */
-    public abstract void writeAt(int offset, float[] src, int n);
-
     /** True when the elements are stored as float32. */
     public abstract boolean isFloat32();
 
@@ -104,23 +98,6 @@ public abstract sealed class NumericBuffer permits NumericBuffer.Float64, Numeri
         }
     }
 
-    /** Copies {@code source} (same length) into this buffer. */
-    public void copyFrom(NumericBuffer source) {
-        if (source.length() != length()) {
-            throw new IllegalArgumentException("expected " + length() + " values, got " + source.length());
-        }
-        int n = length();
-        if (isFloat32() && source.isFloat32()) {
-            float[] tmp = new float[n];
-            source.readFirst(tmp, n);
-            writeFirst(tmp, n);
-            return;
-        }
-        double[] tmp = new double[n];
-        source.readFirst(tmp, n);
-        writeFirst(tmp, n);
-    }
-
     /** Sets every element to {@code value}. */
     public void fill(double value) {
         for (int i = 0, n = length(); i < n; i++) {
@@ -144,19 +121,6 @@ public abstract sealed class NumericBuffer permits NumericBuffer.Float64, Numeri
         @Override public void write(int offset, double[] src) { data.put(offset, src); }
         @Override public boolean isFloat32() { return false; }
 
-        @Override
-        public void readAt(int offset, float[] dst, int n) {
-            for (int i = offset; i < offset + n; i++) {
-                dst[i] = (float) data.get(i);
-            }
-        }
-
-        @Override
-        public void writeAt(int offset, float[] src, int n) {
-            for (int i = offset; i < offset + n; i++) {
-                data.put(i, src[i]);
-            }
-        }
         @Override public void readFirst(double[] dst, int n) { data.get(0, dst, 0, n); }
         @Override public void writeFirst(double[] src, int n) { data.put(0, src, 0, n); }
 
@@ -204,8 +168,6 @@ public abstract sealed class NumericBuffer permits NumericBuffer.Float64, Numeri
         @Override public void read(int offset, float[] dst) { data.get(offset, dst); }
         @Override public void write(int offset, float[] src) { data.put(offset, src); }
         @Override public boolean isFloat32() { return true; }
-        @Override public void readAt(int offset, float[] dst, int n) { data.get(offset, dst, offset, n); }
-        @Override public void writeAt(int offset, float[] src, int n) { data.put(offset, src, offset, n); }
         @Override public void readFirst(float[] dst, int n) { data.get(0, dst, 0, n); }
         @Override public void writeFirst(float[] src, int n) { data.put(0, src, 0, n); }
 

@@ -168,18 +168,4 @@ public final class Parameters {
         }
         return Nd4j.create(flat.data(), shape, stride, s.offset(), 'c', dataType);
     }
-
-    /** Copies every value from {@code other}, which must have the same layout. */
-    public void copyValuesFrom(Parameters other) {
-        if (!other.slots.keySet().equals(slots.keySet()) || other.size() != size()) {
-            throw new IllegalArgumentException("parameter layouts differ");
-        }
-        if (other.dataType == dataType) {
-            long bytes = (long) size() * (dataType == DataType.FLOAT ? Float.BYTES : Double.BYTES);
-            org.bytedeco.javacpp.Pointer.memcpy(values.data().addressPointer(), other.values.data().addressPointer(),
-                    bytes);
-        } else {
-            valueBuffer.copyFrom(other.valueBuffer);
-        }
-    }
 }

@@ -1,7 +1,7 @@
 /**
  * Neural-network building blocks on ND4J: {@link org.streamingmlp.nn.Linear}, {@link org.streamingmlp.nn.LayerNorm},
  * {@link org.streamingmlp.nn.BatchNorm1d}, {@link org.streamingmlp.nn.Dropout},
- * {@link org.streamingmlp.nn.ActivationLayer}, {@link org.streamingmlp.nn.Embedding}, the losses
+ * {@link org.streamingmlp.nn.ActivationLayer}, {@link org.streamingmlp.nn.CategoricalEmbeddings}, the losses
  * ({@link org.streamingmlp.nn.Loss} and its implementations) and the {@link org.streamingmlp.nn.Mlp} that chains
  * them. Each backward pass sits beside its forward pass; shapes and parameter names follow PyTorch.
  *

@@ -91,11 +91,6 @@ public final class AdamW {
         return config;
     }
 
-    /** Steps taken. */
-    public long stepCount() {
-        return t;
-    }
-
     /** First moment (a copy, as float64). */
     public double[] firstMoment() {
         return float32 ? widen(m32) : m64.clone();

@@ -74,9 +74,9 @@ public final class Evaluator {
         float[][] x = Batches.features(examples);
         int[][] categories = Batches.categories(examples);
         double loss = learner.evaluateLoss(x, categories, Batches.targets(examples));
-        // Scored by a private snapshot of this very step: the published one may lag by up to snapshot-every-steps.
+        // Scored by the model of this very step: the published one may lag by up to snapshot-every-steps.
         double accuracy = learner.config().loss().classifies()
-                ? Score.of(learner.snapshot(model.version()).predict(x, categories), examples, true) : Double.NaN;
+                ? Score.of(learner.predict(x, categories), examples, true) : Double.NaN;
         figures = new ValidationFigures(loss, accuracy, examples.size());
         if (!monitor.frozen() && learner.step() == monitoredAtStep) {
             // Same model as at the last counted evaluation (new validation data arrived while training stood

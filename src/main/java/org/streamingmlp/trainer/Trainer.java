@@ -108,7 +108,8 @@ public final class Trainer implements Runnable {
         List<LabeledExample> batch = consumed.stream().map(ConsumedExample::example).toList();
         float[][] x = Batches.features(batch);
         int[][] categories = Batches.categories(batch);
-        statistics.scored(batch.size(), Score.of(model.published().predict(x, categories), batch, classifies));
+        // Prequential: the current model predicts the batch before it learns it.
+        statistics.scored(batch.size(), Score.of(learner().predict(x, categories), batch, classifies));
         if (evaluator.frozen()) {
             statistics.ignored(batch.size());
         } else {

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import org.streamingmlp.checkpoint.Checkpoint;
 import org.streamingmlp.codec.RecordFormats;
+import org.streamingmlp.codec.RecordRules;
 import org.streamingmlp.codec.RecordSchema;
 import org.streamingmlp.config.LearnerSettings;
 import org.streamingmlp.config.SchemaSettings;
@@ -60,8 +61,8 @@ class Components {
     @Singleton
     RecordFormats recordFormats(ServiceConfig config, ObjectMapper mapper, TrainingConfig training,
                                 RecordSchema schema) {
-        return new RecordFormats(mapper, config.model().inputSize(), config.model().outputSize(), training.loss(),
-                config.records().maxBytes(), schema);
+        return new RecordFormats(mapper, new RecordRules(config.model().inputSize(), config.model().outputSize(),
+                training.loss(), config.records().maxBytes(), schema));
     }
 
     @Produces

@@ -32,8 +32,8 @@ class FeatureSchemaDecodingTest {
             "city", new FeatureSchema.Categorical("city", List.of("paris", "oslo"), 2)));
     private final RecordSchema recordSchema = new RecordSchema(schema,
             new ClassNames(List.of("cat", "dog", "bird"), 3), unseen::add);
-    private final RecordFormats formats = new RecordFormats(new ObjectMapper(), 2, 3, LossKind.CROSS_ENTROPY, 1000,
-            recordSchema);
+    private final RecordFormats formats = new RecordFormats(new ObjectMapper(),
+            new RecordRules(2, 3, LossKind.CROSS_ENTROPY, 1000, recordSchema));
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -96,8 +96,8 @@ class FeatureSchemaDecodingTest {
 
     @Test
     void aNumericOnlySchemaAlsoTakesArraysAndBinaryInSchemaOrder() throws Exception {
-        RecordFormats numeric = new RecordFormats(new ObjectMapper(), 2, 3, LossKind.CROSS_ENTROPY, 1000,
-                new RecordSchema(new FeatureSchema(List.of("a", "b"), Map.of()), null, f -> { }));
+        RecordFormats numeric = new RecordFormats(new ObjectMapper(), new RecordRules(2, 3, LossKind.CROSS_ENTROPY,
+                1000, new RecordSchema(new FeatureSchema(List.of("a", "b"), Map.of()), null, f -> { })));
         assertArrayEquals(new float[] {1f, 2f},
                 numeric.json().decodeExample(bytes("{\"features\":[1,2],\"label\":0}")).features());
         assertArrayEquals(new float[] {2f, 1f},

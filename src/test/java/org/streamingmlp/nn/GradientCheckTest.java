@@ -170,21 +170,6 @@ class GradientCheckTest {
         check("ln db", p.values("ln.bias"), p.gradients("ln.bias").toDoubleArray(), loss);
     }
 
-    @Test
-    void embedding() {
-        Parameters.Builder b = Parameters.builder();
-        Embedding.declare(b, "emb", 5, 3);
-        Parameters p = b.build(F64);
-        Embedding emb = new Embedding(p, "emb", 5, 3);
-        emb.resetParameters(random);
-        int[] idx = {0, 3, 3, 1};
-        INDArray r = randn(4, 3, 1);
-        DoubleSupplier loss = () -> dot(emb.forward(idx), r);
-        loss.getAsDouble();
-        emb.backward(r);
-        check("emb dW", p.values("emb.weight"), p.gradients("emb.weight").toDoubleArray(), loss);
-    }
-
     @ParameterizedTest
     @EnumSource(LossKind.class)
     void loss(LossKind kind) {

@@ -92,15 +92,4 @@ class ScheduleAndClippingTest {
         assertEquals(0.95, p.get(0), 1e-7, "weights decay");
         assertEquals(1.0, p.get(1), 0.0, "the rest does not");
     }
-
-    @Test
-    void sgdWithMomentum() {
-        NumericBuffer p = buffer(1.0);
-        NumericBuffer g = buffer(1.0);
-        Sgd sgd = new Sgd(new SgdConfig(0.1, 0.9, 0.0), 1);
-        sgd.step(p, g, 0.1);
-        assertEquals(0.9, p.get(0), 1e-7);
-        sgd.step(p, g, 0.1);
-        assertEquals(0.9 - 0.1 * 1.9, p.get(0), 1e-6);
-    }
 }

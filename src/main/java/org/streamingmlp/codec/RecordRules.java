@@ -1,0 +1,20 @@
+package org.streamingmlp.codec;
+
+import org.streamingmlp.nn.LossKind;
+
+/**
+ * What a valid input record is, whatever its format.
+ *
+ * @param inputSize  numeric features per record ({@code mlp.model.input-size})
+ * @param outputSize model outputs ({@code mlp.model.output-size}): classes, or target values per label
+ * @param loss       the loss, which says what a label is ({@code mlp.training.loss})
+ * @param maxBytes   larger values are {@code oversized} ({@code mlp.records.max-bytes})
+ * @param schema     named features and class names, if configured
+ */
+public record RecordRules(int inputSize, int outputSize, LossKind loss, int maxBytes, RecordSchema schema) {
+
+    /** Features as a plain array, labels as class indices or values. */
+    public RecordRules(int inputSize, int outputSize, LossKind loss, int maxBytes) {
+        this(inputSize, outputSize, loss, maxBytes, RecordSchema.NONE);
+    }
+}

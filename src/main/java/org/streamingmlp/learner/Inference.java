@@ -1,0 +1,83 @@
+package org.streamingmlp.learner;
+
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.streamingmlp.nn.Activation;
+import org.streamingmlp.nn.Mlp;
+import org.streamingmlp.nn.NumericBuffer;
+import org.streamingmlp.nn.Softmax;
+
+/**
+ * Evaluation-mode forward passes for the snapshots of one model: a pool of workspaces, each an off-heap model of
+ * the same architecture with its own input and activation arrays. A caller takes a workspace, loads the snapshot's
+ * parameters into it unless it holds them already (one bulk copy of the flat buffer), predicts, and gives it back.
+ * So predictions on any number of threads run in parallel without a lock, and a new snapshot costs nothing until
+ * it answers: no off-heap allocation per snapshot, one workspace per concurrent caller. Thread-safe.
+ */
+final class Inference {
+
+    private final TrainingConfig config;
+    private final ConcurrentLinkedQueue<Workspace> idle = new ConcurrentLinkedQueue<>();
+
+    Inference(TrainingConfig config) {
+        this.config = config;
+    }
+
+    TrainingConfig config() {
+        return config;
+    }
+
+    /** Outputs after the head for raw (unscaled) features, computed with {@code snapshot}'s parameters. */
+    float[][] predict(ModelSnapshot snapshot, float[][] features, int[][] categories) {
+        Workspace workspace = idle.poll();
+        if (workspace == null) {
+            workspace = new Workspace();
+        }
+        try {
+            workspace.load(snapshot);
+            INDArray x = workspace.converter.features(snapshot.featureScaling().apply(features), categories);
+            return head(workspace.model.forward(x, false), config);
+        } finally {
+            idle.offer(workspace);
+        }
+    }
+
+    /**
+     * Rows of {@code out} after the loss's head: softmax for the classification losses, sigmoid for
+     * BCE_WITH_LOGITS, raw values for the regression losses and CONTRASTIVE embeddings. Overwrites {@code out}.
+     */
+    static float[][] head(INDArray out, TrainingConfig config) {
+        int n = (int) out.rows();
+        int k = (int) out.columns();
+        NumericBuffer ob = NumericBuffer.of(out);
+        if (config.loss().classifies()) {
+            Softmax.forward(ob, ob, n, k);
+        } else if (config.loss() == org.streamingmlp.nn.LossKind.BCE_WITH_LOGITS) {
+            for (int i = 0; i < n * k; i++) {
+                ob.set(i, Activation.sigmoid(ob.get(i)));
+            }
+        }
+        float[][] result = new float[n][k];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < k; j++) {
+                result[i][j] = (float) ob.get(i * k + j);
+            }
+        }
+        return result;
+    }
+
+    /** One caller's model and arrays; holds the parameters of the snapshot it predicted with last. */
+    private final class Workspace {
+        final Mlp model = Mlp.uninitialised(config.model(), config.dataType());
+        final BatchConverter converter = new BatchConverter(config.model(), config.dataType());
+        ModelSnapshot loaded;
+
+        void load(ModelSnapshot snapshot) {
+            if (loaded != snapshot) {
+                snapshot.copyInto(model);
+                loaded = snapshot;
+            }
+        }
+    }
+}
