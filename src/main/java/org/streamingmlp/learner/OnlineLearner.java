@@ -2,6 +2,7 @@ package org.streamingmlp.learner;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.streamingmlp.nn.Loss;
 import org.streamingmlp.nn.Mlp;
@@ -86,13 +87,40 @@ public final class OnlineLearner {
      *                   CONTRASTIVE takes no weights other than 1. The reported loss stays the unweighted mean.
      */
     public StepResult learnMany(float[][] features, int[][] categories, Targets targets, float[] weights) {
+        return learnMany(features, categories, targets, weights, null);
+    }
+
+    /**
+     * Prequential evaluation and learning in one step: the current model's evaluation-mode outputs for the batch (as
+     * {@link #predict} gives them, before it learns), then {@link #learnMany} on the same batch. The first layers,
+     * which compute the same in both modes, run once ({@link Mlp#forwardEvaluatedThenTraining}), so this costs much
+     * less than a prediction and a step apart; the step is bit for bit the same as {@code learnMany}'s.
+     */
+    public Prequential predictThenLearn(float[][] features, int[][] categories, Targets targets, float[] weights) {
+        if (standardizer != null) {
+            // the statistics move with the batch: predict with the model as it was, then learn
+            float[][] predictions = predict(features, categories);
+            return new Prequential(predictions, learnMany(features, categories, targets, weights));
+        }
+        float[][][] predictions = new float[1][][];
+        StepResult step = learnMany(features, categories, targets, weights,
+                evaluated -> predictions[0] = Inference.head(evaluated, config));
+        return new Prequential(predictions[0], step);
+    }
+
+    /** A batch's predictions before it was learned, and the step that learned it. */
+    public record Prequential(float[][] predictions, StepResult step) {
+    }
+
+    private StepResult learnMany(float[][] features, int[][] categories, Targets targets, float[] weights,
+                                 Consumer<INDArray> evaluated) {
         if (standardizer != null) {
             standardizer.update(features);   // training mode: the statistics learn first, as BatchNorm's do
         }
         INDArray x = converter.features(featureScaling().apply(features), categories);
         INDArray t = converter.targets(targets, config.loss(), features.length);
         double[] factors = weights == null ? null : ExampleWeights.rowFactors(weights, features.length, config.loss());
-        return learnBatch(x, t, factors);
+        return learnBatch(x, t, factors, evaluated);
     }
 
     /**
@@ -101,13 +129,14 @@ public final class OnlineLearner {
      * {@link Loss} expects it, both of the configured data type.
      */
     public StepResult learnBatch(INDArray features, INDArray target) {
-        return learnBatch(features, target, null);
+        return learnBatch(features, target, null, null);
     }
 
-    private StepResult learnBatch(INDArray features, INDArray target, double[] weightFactors) {
+    private StepResult learnBatch(INDArray features, INDArray target, double[] weightFactors,
+                                  Consumer<INDArray> evaluated) {
         Map<String, double[]> savedBuffers = saveBuffers();
         try {
-            return trainStep(features, target, weightFactors, savedBuffers);
+            return trainStep(features, target, weightFactors, savedBuffers, evaluated);
         } catch (RuntimeException e) {
             restoreBuffers(savedBuffers); // a rejected batch leaves no trace in the running statistics
             throw e;
@@ -115,9 +144,10 @@ public final class OnlineLearner {
     }
 
     private StepResult trainStep(INDArray features, INDArray target, double[] weightFactors,
-                                 Map<String, double[]> savedBuffers) {
+                                 Map<String, double[]> savedBuffers, Consumer<INDArray> evaluated) {
         model.reseedDropout(step);   // masks depend on the step only: nothing random to checkpoint
-        INDArray output = model.forward(features, true);
+        INDArray output = evaluated == null ? model.forward(features, true)
+                : model.forwardEvaluatedThenTraining(features, evaluated);
         INDArray gradOutput = converter.work("g", output.rows(), output.columns());
         double value = loss.compute(output, target, gradOutput);
         if (weightFactors != null) {

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -166,6 +167,15 @@ public final class Mlp {
      * array is reused by the next call.
      */
     public INDArray forward(INDArray x, boolean training) {
+        checkInput(x);
+        INDArray h = x;
+        for (Layer layer : layers) {
+            h = layer.forward(h, training);
+        }
+        return h;
+    }
+
+    private void checkInput(INDArray x) {
         if (x.rank() != 2 || x.columns() != config.inputColumns()) {
             throw new IllegalArgumentException("expected [N, " + config.inputColumns() + "] input, got "
                     + java.util.Arrays.toString(x.shape()));
@@ -173,9 +183,34 @@ public final class Mlp {
         if (x.dataType() != dataType) {
             throw new IllegalArgumentException("expected " + dataType + " input, got " + x.dataType());
         }
-        INDArray h = x;
-        for (Layer layer : layers) {
-            h = layer.forward(h, training);
+    }
+
+    /**
+     * Both forward passes of a prequential step at the cost of little more than one: hands the evaluation-mode
+     * logits of {@code x} to {@code evaluated} (valid only during the call; it may overwrite them), then runs the
+     * training-mode pass that {@link #backward} follows, and returns its logits. The layers before the first one that behaves differently
+     * in training (dropout, batch norm) compute the same values in both modes; they run once, in training mode, and
+     * both passes continue from their output. In the default network that is the first Linear layer and its
+     * activation, most of the work. The results are bit for bit those of {@code forward(x, false)} followed by
+     * {@code forward(x, true)}; evaluation draws no dropout mask.
+     */
+    public INDArray forwardEvaluatedThenTraining(INDArray x, Consumer<INDArray> evaluated) {
+        checkInput(x);
+        int shared = 0;
+        INDArray prefix = x;
+        while (shared < layers.size() && !(layers.get(shared) instanceof Dropout)
+                && !(layers.get(shared) instanceof BatchNorm1d)) {
+            prefix = layers.get(shared++).forward(prefix, true);
+        }
+        INDArray e = prefix;
+        for (int i = shared; i < layers.size(); i++) {
+            e = layers.get(i).forward(e, false);
+        }
+        // Without dropout and batch norm both passes are one: the consumer may overwrite what it gets, so it gets a copy.
+        evaluated.accept(shared == layers.size() ? e.dup() : e);
+        INDArray h = prefix;
+        for (int i = shared; i < layers.size(); i++) {
+            h = layers.get(i).forward(h, true);
         }
         return h;
     }

@@ -108,23 +108,26 @@ public final class Trainer implements Runnable {
         List<LabeledExample> batch = consumed.stream().map(ConsumedExample::example).toList();
         float[][] x = Batches.features(batch);
         int[][] categories = Batches.categories(batch);
-        // Prequential: the current model predicts the batch before it learns it.
-        statistics.scored(batch.size(), Score.of(learner().predict(x, categories), batch, classifies));
+        float[] weights = Batches.weights(batch);
+        float[][] predictions;   // prequential: by the current model, before it learns the batch
         if (evaluator.frozen()) {
+            predictions = learner().predict(x, categories);
             statistics.ignored(batch.size());
+        } else if (Batches.weightless(weights)) {
+            // every example has weight 0: the weighted mean is undefined, nothing to learn
+            predictions = learner().predict(x, categories);
         } else {
-            learn(x, categories, batch);
+            OnlineLearner.Prequential prequential = model.predictThenLearn(x, categories, Batches.targets(batch),
+                    weights);
+            predictions = prequential.predictions();
+            stepped(prequential.step());
         }
+        statistics.scored(batch.size(), Score.of(predictions, batch, classifies));
         checkpointer.passed(consumed);
         evaluator.afterBatch().ifPresent(this::emit);
     }
 
-    private void learn(float[][] x, int[][] categories, List<LabeledExample> batch) {
-        float[] weights = Batches.weights(batch);
-        if (Batches.weightless(weights)) {
-            return;   // every example has weight 0: the weighted mean is undefined, nothing to learn
-        }
-        StepResult result = model.learn(x, categories, Batches.targets(batch), weights);
+    private void stepped(StepResult result) {
         statistics.stepped(result);
         if (result.skipped()) {
             LOG.warnf("Skipped an update at step %d: the loss or a gradient was not finite (%d skipped so far)",

@@ -43,14 +43,19 @@ public final class VersionedModel {
         publishNew();
     }
 
-    /** One optimizer step; a snapshot follows when the schedule says so (never after a skipped update). */
-    StepResult learn(float[][] features, int[][] categories, Targets targets, float[] weights) {
-        StepResult result = learner.learnMany(features, categories, targets, weights);
+    /**
+     * Predicts the batch with the current model, then takes one optimizer step on it (prequential); a snapshot
+     * follows when the schedule says so (never after a skipped update).
+     */
+    OnlineLearner.Prequential predictThenLearn(float[][] features, int[][] categories, Targets targets,
+                                               float[] weights) {
+        OnlineLearner.Prequential prequential = learner.predictThenLearn(features, categories, targets, weights);
+        StepResult result = prequential.step();
         if (!result.skipped() && (learner.step() % schedule.everySteps() == 0
                 || System.nanoTime() - lastPublishNanos >= schedule.interval().toNanos())) {
             publishNew();
         }
-        return result;
+        return prequential;
     }
 
     /** Publishes the current parameters as the next version. */
