@@ -11,10 +11,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -128,6 +132,14 @@ class PredictionFailuresIT {
         return answered;
     }
 
+    private static Map<String, Integer> countById(List<ConsumerRecord<byte[], byte[]>> records) throws Exception {
+        Map<String, Integer> byId = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            byId.merge(JSON.readTree(record.value()).get("id").asText(), 1, Integer::sum);
+        }
+        return byId;
+    }
+
     private static Set<String> missing(Map<String, Integer> answered, int count) {
         Set<String> missing = new HashSet<>();
         for (int i = 0; i < count; i++) {
@@ -177,19 +189,33 @@ class PredictionFailuresIT {
                         Duration.ofSeconds(120));
                 assertTrue(missing(answered, count).isEmpty(),
                         "unanswered (" + seed + "): " + missing(answered, count));
-                // Read on a little: a duplicate would come after the last first answer.
-                Map<String, Integer> all = answers(kafka, "eop.predictions", count + 1, "read_committed",
-                        Duration.ofSeconds(3));
-                long repeated = all.values().stream().filter(n -> n > 1).count();
-                assertEquals(0, repeated, "requests answered more than once under read_committed");
-                Map<String, Integer> uncommitted = answers(kafka, "eop.predictions", count + 1, "read_uncommitted",
-                        Duration.ofSeconds(3));
-                System.out.printf("PredictionFailuresIT (transactions, kill -9 after %d of %d sent): every request "
-                        + "answered exactly once under read_committed; a read_uncommitted reader also sees %d "
-                        + "answers of aborted transactions%n", killed.sentAtKill(), count,
-                        uncommitted.values().stream().filter(n -> n > 1).count());
+                // Every request has a committed answer. Stop the service (SIGTERM) so that nothing more can be
+                // written, then count over the whole topic, not over what a reader happened to get in some time.
                 running.stop();
             }
+            // The topic from its beginning to its end offsets (under read_committed the last stable offset: with
+            // the service stopped, everything it committed); readToEnd fails unless it read that far.
+            List<ConsumerRecord<byte[], byte[]>> committed = kafka.readToEnd("eop.predictions", "read_committed",
+                    Duration.ofSeconds(120));
+            Map<String, Integer> all = countById(committed);
+            Set<String> requests = IntStream.range(0, count).mapToObj(i -> "q-" + i).collect(Collectors.toSet());
+            Set<String> unanswered = new TreeSet<>(requests);
+            unanswered.removeAll(all.keySet());
+            Set<String> unrequested = new TreeSet<>(all.keySet());
+            unrequested.removeAll(requests);
+            assertTrue(unanswered.isEmpty() && unrequested.isEmpty(), "the answered ids are not the request ids ("
+                    + seed + "): unanswered " + unanswered + ", never requested " + unrequested);
+            Map<String, Integer> repeatedIds = new TreeMap<>(all);
+            repeatedIds.values().removeIf(n -> n == 1);
+            assertEquals(count, committed.size(), "answers under read_committed, one per request (" + seed
+                    + "); answered more than once: " + repeatedIds);
+            assertEquals(0, repeatedIds.size(), "requests answered more than once under read_committed");
+            Map<String, Integer> uncommitted = countById(kafka.readToEnd("eop.predictions", "read_uncommitted",
+                    Duration.ofSeconds(120)));
+            System.out.printf("PredictionFailuresIT (transactions, kill -9 after %d of %d sent): all %d committed "
+                    + "answers read, every request answered exactly once under read_committed; a read_uncommitted "
+                    + "reader also sees %d answers of aborted transactions%n", killed.sentAtKill(), count,
+                    committed.size(), uncommitted.values().stream().filter(n -> n > 1).count());
         }
     }
 
