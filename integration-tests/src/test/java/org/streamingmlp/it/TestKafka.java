@@ -19,7 +19,15 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** A plain Kafka client for black-box tests: produces to and reads from the service's topics on the real broker. */
+/**
+ * A plain Kafka client for black-box tests: produces to and reads from the service's topics on the real broker.
+ * <p>
+ * Why not Quarkus' Kafka companion ({@code io.quarkus:quarkus-test-kafka-companion}, which does work against the
+ * embedded broker given its bootstrap address): its producers and consumers are background tasks awaited by count
+ * or duration, while these tests send at a steady pace record by record, poll one consumer repeatedly until a
+ * condition on what it read holds, and read a topic up to its end offsets under read_committed ({@link #readToEnd});
+ * none of that gets shorter with it, and it would add Strimzi, Toxiproxy and opencsv to the test classpath.
+ */
 final class TestKafka implements AutoCloseable {
 
     private final String bootstrapServers;
