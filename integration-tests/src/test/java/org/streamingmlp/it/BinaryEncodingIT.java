@@ -1,6 +1,7 @@
 package org.streamingmlp.it;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +14,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -185,21 +188,26 @@ class BinaryEncodingIT {
 
     /**
      * Waits until the trainer has seen {@code examples} examples and its model version has not moved for two
-     * seconds (no data left to learn); returns that version.
+     * seconds (no data left to learn); returns that version. The two seconds of quiet are the condition itself,
+     * not a guess at how long something takes: every poll within them must see the same version.
      */
-    private static long awaitStableModel(long examples) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        long last = -1;
-        while (System.nanoTime() < deadline) {
-            JsonPath model = model();
-            long version = model.getLong("modelVersion");
-            if (model.getLong("training.examplesSeen") >= examples && version == last) {
-                return version;
-            }
-            last = version;
-            Thread.sleep(2000);
+    private static long awaitStableModel(long examples) {
+        AtomicLong version = new AtomicLong(-1);
+        AtomicReference<JsonPath> last = new AtomicReference<>();
+        try {
+            await().atMost(TIMEOUT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
+                    .during(Duration.ofSeconds(2))
+                    .until(() -> {
+                        JsonPath model = model();
+                        last.set(model);
+                        long now = model.getLong("modelVersion");
+                        return version.getAndSet(now) == now && model.getLong("training.examplesSeen") >= examples;
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("the model did not settle after " + examples + " examples: "
+                    + (last.get() == null ? "no answer from /model" : last.get().prettify()), e);
         }
-        throw new AssertionError("the model did not settle after " + examples + " examples: " + model().prettify());
+        return version.get();
     }
 
     private static JsonPath model() {

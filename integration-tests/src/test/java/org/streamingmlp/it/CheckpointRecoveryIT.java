@@ -1,5 +1,6 @@
 package org.streamingmlp.it;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,19 +39,21 @@ class CheckpointRecoveryIT {
             config.put("mlp.training.max-batch-wait", "1h");   // batches of exactly 32: steps are countable
             ServiceProcess.rejoinQuickly(config);
             Blobs blobs = new Blobs(3);
-            ServiceProcess service = ServiceProcess.start(config, log);
-            for (int i = 0; i < 640; i++) {
-                kafka.send("mlp.train", null, Blobs.trainingRecord("a-" + i, blobs.next()));
+            Path requested;
+            try (ServiceProcess service = ServiceProcess.start(config, log)) {
+                for (int i = 0; i < 640; i++) {
+                    kafka.send("mlp.train", null, Blobs.trainingRecord("a-" + i, blobs.next()));
+                }
+                kafka.flush();
+                awaitStep(service, 20);
+                requested = Path.of(JSON.readTree(service.post("/model/checkpoint")).get("checkpoint").asText());
+                for (int i = 0; i < 640; i++) {
+                    kafka.send("mlp.train", null, Blobs.trainingRecord("b-" + i, blobs.next()));
+                }
+                kafka.flush();
+                awaitStep(service, 40);
+                service.stop();   // SIGTERM
             }
-            kafka.flush();
-            awaitStep(service, 20);
-            Path requested = Path.of(JSON.readTree(service.post("/model/checkpoint")).get("checkpoint").asText());
-            for (int i = 0; i < 640; i++) {
-                kafka.send("mlp.train", null, Blobs.trainingRecord("b-" + i, blobs.next()));
-            }
-            kafka.flush();
-            awaitStep(service, 40);
-            service.stop();   // SIGTERM
 
             Path last = newest(checkpoints);
             assertTrue(!last.equals(requested), "no checkpoint was written at shutdown");
@@ -86,14 +89,10 @@ class CheckpointRecoveryIT {
         }
     }
 
-    private static void awaitStep(ServiceProcess service, long step) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (JSON.readTree(service.get("/model")).at("/training/step").asLong() >= step) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("the service did not reach step " + step + "; see " + service.log);
+    private static void awaitStep(ServiceProcess service, long step) {
+        await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+                .untilAsserted(() -> assertTrue(
+                        JSON.readTree(service.get("/model")).at("/training/step").asLong() >= step,
+                        "the service did not reach step " + step + "; see " + service.log));
     }
 }

@@ -1,17 +1,21 @@
 package org.streamingmlp.it;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,6 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.streamingmlp.broker.EmbeddedKafkaBroker;
 
 /**
@@ -28,6 +33,9 @@ import org.streamingmlp.broker.EmbeddedKafkaBroker;
  * <p>
  * Deterministic settings: one partition, fixed seed, batches formed by count only (a maximum wait longer than the
  * test), one BLAS thread. Dropout (0.2, the default) is on: its masks are a function of the step.
+ * <p>
+ * The kill points are drawn from a seed that the test prints; {@code -Dkill.seed=N} replays them (see
+ * {@link KillSeed}).
  */
 class CrashDuringTrainingIT {
 
@@ -75,7 +83,7 @@ class CrashDuringTrainingIT {
     }
 
     @Test
-    void killedThreeTimesEndsBitwiseIdenticalToAnUninterruptedRun() throws Exception {
+    void killedThreeTimesEndsBitwiseIdenticalToAnUninterruptedRun(TestInfo info) throws Exception {
         ServiceProcess.deleteRecursively(WORK);
         Path reference;
         try (ServiceProcess service = ServiceProcess.start(config("reference"), WORK.resolve("reference.log"))) {
@@ -84,32 +92,38 @@ class CrashDuringTrainingIT {
             service.stop();
         }
 
-        Random random = new Random();
+        KillSeed seed = KillSeed.forTest(info);
         TreeSet<Integer> killPoints = new TreeSet<>();
         while (killPoints.size() < 3) {
-            killPoints.add(100 + random.nextInt(STEPS - 300));
+            killPoints.add(seed.between(100, STEPS - 200));
         }
-        System.out.println("CrashDuringTrainingIT: killing at steps " + killPoints);
+        System.out.println("CrashDuringTrainingIT: killing at steps " + killPoints + " (" + seed + ")");
         Map<String, String> config = config("crashed");
-        ServiceProcess service = ServiceProcess.start(config, WORK.resolve("crashed.log"));
-        for (int killAt : killPoints) {
-            long step = awaitStep(service, killAt);
-            long start = System.nanoTime();
-            service.kill();
-            service = ServiceProcess.start(config, WORK.resolve("crashed.log"));
-            JsonNode resumed = JSON.readTree(service.get("/model"));
-            System.out.printf("CrashDuringTrainingIT: killed at step >= %d, restarted in %d ms at step %d%n",
-                    step, (System.nanoTime() - start) / 1_000_000, resumed.at("/training/step").asLong());
-            assertTrue(resumed.at("/training/step").asLong() <= step, "resumed beyond the kill point");
-        }
+        Path log = WORK.resolve("crashed.log");
         Path crashed;
-        try (ServiceProcess last = service) {
-            awaitStep(last, STEPS);
-            JsonNode model = JSON.readTree(last.get("/model"));
+        ServiceProcess service = ServiceProcess.start(config, log);
+        try {
+            for (int killAt : killPoints) {
+                long step = awaitStep(service, killAt);
+                long start = System.nanoTime();
+                service.kill();
+                long logBefore = Files.size(log);
+                service = ServiceProcess.start(config, log);
+                // The step it resumed from, as the restart logged it: by the time /model answers, the restarted
+                // trainer has already gone on from there (a few steps or dozens, with the data all waiting).
+                long resumed = restoredStep(log, logBefore);
+                System.out.printf("CrashDuringTrainingIT: killed at step >= %d, restarted in %d ms from step %d%n",
+                        step, (System.nanoTime() - start) / 1_000_000, resumed);
+                assertTrue(resumed <= step, "resumed beyond the kill point");
+            }
+            awaitStep(service, STEPS);
+            JsonNode model = JSON.readTree(service.get("/model"));
             assertEquals((long) STEPS * BATCH, model.at("/training/examplesSeen").asLong(),
                     "every example reached the trainer exactly once");
-            crashed = Path.of(JSON.readTree(last.post("/model/checkpoint")).get("checkpoint").asText());
-            last.stop();
+            crashed = Path.of(JSON.readTree(service.post("/model/checkpoint")).get("checkpoint").asText());
+            service.stop();
+        } finally {
+            service.close();   // whichever instance runs when an assertion fails; a no-op after stop()
         }
         for (String file : List.of("model.safetensors", "optimizer.safetensors")) {
             assertArrayEquals(Files.readAllBytes(reference.resolve(file)), Files.readAllBytes(crashed.resolve(file)),
@@ -123,16 +137,30 @@ class CrashDuringTrainingIT {
                 STEPS * BATCH, STEPS);
     }
 
-    /** Waits until the model has taken at least {@code step} steps; returns the step seen. */
-    private static long awaitStep(ServiceProcess service, long step) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (System.nanoTime() < deadline) {
-            long now = JSON.readTree(service.get("/model")).at("/training/step").asLong();
-            if (now >= step) {
-                return now;
-            }
-            Thread.sleep(10);
+    private static final Pattern RESTORING = Pattern.compile(
+            "Restoring checkpoint \\S+ \\(model version \\d+, step (\\d+)\\)");
+
+    /** The step of the checkpoint a restart logged after {@code from} bytes of its log (0: none restored). */
+    private static long restoredStep(Path log, long from) throws Exception {
+        byte[] bytes = Files.readAllBytes(log);
+        Matcher restoring = RESTORING.matcher(new String(bytes, (int) from, bytes.length - (int) from,
+                StandardCharsets.UTF_8));
+        long step = 0;
+        while (restoring.find()) {
+            step = Long.parseLong(restoring.group(1));
         }
-        throw new AssertionError("the service did not reach step " + step + "; see " + service.log);
+        return step;
+    }
+
+    /** Waits until the model has taken at least {@code step} steps; returns the step seen. */
+    private static long awaitStep(ServiceProcess service, long step) {
+        AtomicLong now = new AtomicLong();
+        // Polled often: the kill points are steps, and a kill lands the later the slower this notices them.
+        await().atMost(Duration.ofMinutes(3)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
+                .untilAsserted(() -> {
+                    now.set(JSON.readTree(service.get("/model")).at("/training/step").asLong());
+                    assertTrue(now.get() >= step, "the service did not reach step " + step + "; see " + service.log);
+                });
+        return now.get();
     }
 }

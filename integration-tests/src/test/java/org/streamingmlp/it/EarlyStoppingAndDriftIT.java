@@ -1,6 +1,7 @@
 package org.streamingmlp.it;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -108,7 +110,7 @@ class EarlyStoppingAndDriftIT {
         long expectedStep = 0;
         for (int round = 0; round < 300 && stop == null; round++) {
             for (int i = 0; i < BATCH * STEPS_PER_ROUND; i++) {
-                kafka.send("es.train", null, Blobs.trainingRecord("t-" + round + "-" + i, train.next()));
+                sendTraining(Blobs.trainingRecord("t-" + round + "-" + i, train.next()));
             }
             kafka.flush();
             expectedStep += STEPS_PER_ROUND;
@@ -130,7 +132,7 @@ class EarlyStoppingAndDriftIT {
 
         long frozenStep = model().at("/training/step").asLong();
         for (int i = 0; i < 1000; i++) {
-            kafka.send("es.train", null, Blobs.trainingRecord("f-" + i, train.next()));
+            sendTraining(Blobs.trainingRecord("f-" + i, train.next()));
         }
         kafka.flush();
         JsonNode frozen = awaitModel(m -> m.at("/training/examplesIgnoredWhileFrozen").asLong() >= 1000);
@@ -149,7 +151,7 @@ class EarlyStoppingAndDriftIT {
                 kafka.send("es.validation", null, Blobs.trainingRecord("dv-" + round + "-" + i, valid.next()));
             }
             for (int i = 0; i < BATCH * STEPS_PER_ROUND; i++) {
-                kafka.send("es.train", null, Blobs.trainingRecord("d-" + round + "-" + i, train.next()));
+                sendTraining(Blobs.trainingRecord("d-" + round + "-" + i, train.next()));
             }
             kafka.flush();
             drift = awaitEventOrNull("drift", Duration.ofSeconds(2));
@@ -162,11 +164,13 @@ class EarlyStoppingAndDriftIT {
                 kafka.send("es.validation", null, Blobs.trainingRecord("rv-" + round + "-" + i, valid.next()));
             }
             for (int i = 0; i < BATCH * STEPS_PER_ROUND; i++) {
-                kafka.send("es.train", null, Blobs.trainingRecord("r-" + round + "-" + i, train.next()));
+                sendTraining(Blobs.trainingRecord("r-" + round + "-" + i, train.next()));
             }
             kafka.flush();
-            Thread.sleep(200);
-            accuracy = model().at("/training/validationAccuracy").asDouble(0);
+            // The accuracy after this round: the trainer evaluates as it steps, so once it has taken in every
+            // training example sent so far it has evaluated the model this round's data made.
+            accuracy = awaitModel(m -> m.at("/training/examplesSeen").asLong() >= trainingSent)
+                    .at("/training/validationAccuracy").asDouble(0);
         }
         assertTrue(accuracy >= RECOVERED_ACCURACY, "validation accuracy recovered only to " + accuracy);
         JsonNode model = model();
@@ -221,15 +225,22 @@ class EarlyStoppingAndDriftIT {
                 || m.at("/training/earlyStopping/phase").asText().equals("frozen"));
     }
 
-    private static JsonNode awaitModel(java.util.function.Predicate<JsonNode> done) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        JsonNode model = model();
-        while (!done.test(model) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            model = model();
-        }
-        assertTrue(done.test(model), "the service did not get there: " + model);
-        return model;
+    private static JsonNode awaitModel(java.util.function.Predicate<JsonNode> done) {
+        AtomicReference<JsonNode> model = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+                .untilAsserted(() -> {
+                    model.set(model());
+                    assertTrue(done.test(model.get()), "the service did not get there: " + model.get());
+                });
+        return model.get();
+    }
+
+    /** Training examples this class has sent to {@code es.train}: the service's trainer reads nothing else. */
+    private static long trainingSent;
+
+    private static void sendTraining(String record) {
+        kafka.send("es.train", null, record);
+        trainingSent++;
     }
 
     private static final List<JsonNode> events = new java.util.ArrayList<>();

@@ -1,5 +1,7 @@
 package org.streamingmlp.it;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -12,16 +14,34 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
  * The packaged service ({@code target/quarkus-app/quarkus-run.jar}) as a separate JVM process, for tests that
  * kill it: {@link #kill()} is SIGKILL (no shutdown hook runs), {@link #stop()} is SIGTERM. The process inherits
  * this JVM's environment (OPENBLAS_CORETYPE, OMP_NUM_THREADS from Failsafe) and logs to a file.
+ * <p>
+ * No instance outlives its test: keep every {@link #start} in a try-with-resources (or a {@code finally} that calls
+ * {@link #close()}), which SIGKILLs a process still running when an assertion fails; {@link #start} itself kills a
+ * process that never became ready. As a last resort a JVM shutdown hook kills whatever is still running when the
+ * test JVM exits (it cannot help when the test JVM itself is SIGKILLed).
  */
 final class ServiceProcess implements AutoCloseable {
 
     private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** Started and not yet closed, for the shutdown hook. */
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(ServiceProcess::killTree),
+                "service-process-reaper"));
+    }
 
     private final Process process;
     private final int port;
@@ -49,8 +69,14 @@ final class ServiceProcess implements AutoCloseable {
         Files.createDirectories(log.getParent());
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        RUNNING.add(process);
         ServiceProcess service = new ServiceProcess(process, port, log);
-        service.awaitReady(Duration.ofSeconds(120));
+        try {
+            service.awaitReady(Duration.ofSeconds(120));
+        } catch (Throwable notReady) {
+            service.close();   // a process that never became ready is no one's to close
+            throw notReady;
+        }
         return service;
     }
 
@@ -84,45 +110,62 @@ final class ServiceProcess implements AutoCloseable {
         return request(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()).build());
     }
 
-    /** SIGKILL: the process gets no chance to checkpoint, commit or close anything. */
+    /** SIGKILL: the process gets no chance to checkpoint, commit or close anything. Returns once it is gone. */
     void kill() throws InterruptedException {
-        process.destroyForcibly();
+        killTree(process);
         process.waitFor();
+        RUNNING.remove(process);
     }
 
-    /** SIGTERM: a graceful shutdown. */
+    /** SIGTERM: a graceful shutdown; SIGKILL if it has not ended within 60 s. */
     void stop() throws InterruptedException {
         process.destroy();
-        if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
-            process.destroyForcibly();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            killTree(process);
+            process.waitFor();
         }
+        RUNNING.remove(process);
     }
 
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /**
+     * SIGKILLs the process if it still runs (a no-op after {@link #kill()} or {@link #stop()}), and returns once it
+     * is gone. Safe to call on any path, also after a failed assertion: it throws nothing but an interrupt, and
+     * then only after the kill signal was sent.
+     */
     @Override
     public void close() throws InterruptedException {
-        if (process.isAlive()) {
-            kill();
+        kill();
+    }
+
+    /** SIGKILL to the process and anything it started (the service starts nothing; this is belt and braces). */
+    private static void killTree(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+
+    private void awaitReady(Duration timeout) {
+        try {
+            await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
+                    .failFast("the service exited", () -> !process.isAlive())
+                    .until(this::ready);
+        } catch (TerminalFailureException e) {
+            throw new IllegalStateException("the service exited with " + process.exitValue() + "; see " + log, e);
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("the service was not ready within " + timeout + "; see " + log, e);
         }
     }
 
-    private void awaitReady(Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the service exited with " + process.exitValue() + "; see " + log);
-            }
-            try {
-                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri("/q/health/ready")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(200);
+    private boolean ready() throws InterruptedException {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(uri("/q/health/ready")).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+        } catch (IOException notYet) {
+            return false;   // still starting
         }
-        throw new IllegalStateException("the service was not ready within " + timeout + "; see " + log);
     }
 
     private String request(HttpRequest request) throws IOException, InterruptedException {

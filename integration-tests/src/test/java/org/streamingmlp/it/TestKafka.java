@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -14,10 +15,19 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** A plain Kafka client for black-box tests: produces to and reads from the service's topics on the real broker. */
+/**
+ * A plain Kafka client for black-box tests: produces to and reads from the service's topics on the real broker.
+ * <p>
+ * Why not Quarkus' Kafka companion ({@code io.quarkus:quarkus-test-kafka-companion}, which does work against the
+ * embedded broker given its bootstrap address): its producers and consumers are background tasks awaited by count
+ * or duration, while these tests send at a steady pace record by record, poll one consumer repeatedly until a
+ * condition on what it read holds, and read a topic up to its end offsets under read_committed ({@link #readToEnd});
+ * none of that gets shorter with it, and it would add Strimzi, Toxiproxy and opencsv to the test classpath.
+ */
 final class TestKafka implements AutoCloseable {
 
     private final String bootstrapServers;
@@ -66,6 +76,44 @@ final class TestKafka implements AutoCloseable {
                 new ByteArrayDeserializer());
         consumer.subscribe(List.of(topic));
         return consumer;
+    }
+
+    /**
+     * Every record of the topic from its beginning up to its end offsets as they are when this is called; under
+     * {@code read_committed} the end is the last stable offset, so: everything committed by then, aborted records
+     * left out. Fails unless it read up to the end of every partition within the timeout, so a caller counting
+     * these records counts all of them.
+     */
+    List<ConsumerRecord<byte[], byte[]>> readToEnd(String topic, String isolationLevel, Duration timeout) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel);
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            if (partitions.isEmpty()) {
+                throw new AssertionError("no partitions of " + topic);
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("read " + topic + " (" + isolationLevel + ") only up to "
+                            + partitions.stream().map(p -> p + "@" + consumer.position(p)).toList() + " of " + end
+                            + " within " + timeout);
+                }
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.offset() < end.get(new TopicPartition(record.topic(), record.partition()))) {
+                        records.add(record);
+                    }
+                }
+            }
+            return records;
+        }
     }
 
     /**
