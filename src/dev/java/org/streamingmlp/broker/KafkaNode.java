@@ -17,7 +17,8 @@ import kafka.server.KafkaRaftServer;
 
 /**
  * One Apache Kafka node in KRaft combined mode (process.roles=broker,controller), running in this JVM.
- * Package-private building block of {@link EmbeddedKafkaBroker} (one node) and {@link EmbeddedKafkaCluster} (N nodes).
+ * Package-private building block of {@link EmbeddedKafkaBroker} (one node) and of {@code EmbeddedKafkaCluster}
+ * (N nodes; in the test sources, same package).
  * All references to Kafka server classes live here, so they are only loaded when a broker is actually started.
  */
 final class KafkaNode {

@@ -18,6 +18,9 @@ import org.slf4j.LoggerFactory;
  * replication and fail-over tests: e.g. 3 brokers, replication factor 3, {@code min.insync.replicas=2}, then
  * {@link #stopBroker(int)} one of them and keep producing with {@code acks=all}. A majority of the nodes must stay up
  * (the controllers share the nodes), so a 3-node cluster survives one stopped node.
+ *
+ * <p>Test-only: lives in the test sources (used by {@code EmbeddedKafkaClusterTest} and {@code PredictionFailuresIT}),
+ * in the same package as the dev-only {@link KafkaNode} it is built from.
  */
 public final class EmbeddedKafkaCluster implements AutoCloseable {
 
