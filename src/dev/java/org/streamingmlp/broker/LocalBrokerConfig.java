@@ -2,38 +2,40 @@ package org.streamingmlp.broker;
 
 import java.util.Optional;
 
-import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
+import org.eclipse.microprofile.config.Config;
 
 /**
- * Local/demo mode: an in-JVM Kafka broker started by {@link LocalBrokerLauncher}.
+ * Settings of dev mode's local broker, started by {@link LocalBrokerLauncher}; all optional:
  *
  * <pre>
- * mlp.local-broker.enabled=false      # %dev: true
- * mlp.local-broker.host=localhost
- * mlp.local-broker.port=9092
- * mlp.local-broker.log-dir=           # optional; unset = temporary directory, deleted at shutdown
- * mlp.local-broker.partitions=1       # num.partitions of auto-created topics
+ * local-broker.enabled=true          # false: never start it (an external KAFKA_BOOTSTRAP_SERVERS also prevents it)
+ * local-broker.host=localhost
+ * local-broker.port=9092
+ * local-broker.log-dir=              # unset = temporary directory, deleted at shutdown
+ * local-broker.partitions=1          # num.partitions of auto-created topics
  * </pre>
+ *
+ * <p>Read from {@link Config} by hand, not with {@code @ConfigMapping}: Quarkus generates an implementation of every
+ * {@code @ConfigMapping} interface it indexes, also in the production build, which would put a class of this dev-only
+ * package back into the packaged application. For the same reason the keys are outside the {@code mlp.} root: every
+ * property under it must map to {@code ServiceConfig}, and nothing maps these keys in a production build.
+ *
+ * @param enabled    start the embedded broker (only if no external {@code kafka.bootstrap.servers} is configured)
+ * @param host       host name to bind and advertise
+ * @param port       broker port the clients connect to; must match {@code kafka.bootstrap.servers}
+ * @param logDir     data directory that survives restarts; empty means a temporary directory removed at shutdown
+ * @param partitions {@code num.partitions} for auto-created topics
  */
-@ConfigMapping(prefix = "mlp.local-broker")
-public interface LocalBrokerConfig {
+public record LocalBrokerConfig(boolean enabled, String host, int port, Optional<String> logDir, int partitions) {
 
-    /** Start the embedded broker (only if no external {@code kafka.bootstrap.servers} is configured). */
-    @WithDefault("false")
-    boolean enabled();
+    static final String PREFIX = "local-broker.";
 
-    @WithDefault("localhost")
-    String host();
-
-    /** Broker port the clients connect to; must match {@code kafka.bootstrap.servers}. */
-    @WithDefault("9092")
-    int port();
-
-    /** Data directory that survives restarts; unset means a temporary directory removed at shutdown. */
-    Optional<String> logDir();
-
-    /** {@code num.partitions} for auto-created topics. */
-    @WithDefault("1")
-    int partitions();
+    public static LocalBrokerConfig from(Config config) {
+        return new LocalBrokerConfig(
+                config.getOptionalValue(PREFIX + "enabled", Boolean.class).orElse(true),
+                config.getOptionalValue(PREFIX + "host", String.class).orElse("localhost"),
+                config.getOptionalValue(PREFIX + "port", Integer.class).orElse(9092),
+                config.getOptionalValue(PREFIX + "log-dir", String.class).filter(s -> !s.isBlank()),
+                config.getOptionalValue(PREFIX + "partitions", Integer.class).orElse(1));
+    }
 }

@@ -16,11 +16,16 @@ import jakarta.interceptor.Interceptor;
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
+import io.quarkus.arc.profile.IfBuildProfile;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Starts the in-JVM Kafka broker ({@link EmbeddedKafkaBroker}) in local/demo mode, before SmallRye Reactive Messaging
- * opens its Kafka channels, and stops it after they are closed.
+ * Starts the in-JVM Kafka broker ({@link EmbeddedKafkaBroker}) in dev mode ({@code ./mvnw quarkus:dev}), before
+ * SmallRye Reactive Messaging opens its Kafka channels, and stops it after they are closed.
+ *
+ * <h2>Dev mode only</h2>
+ * This class lives in {@code src/dev/java}. {@link IfBuildProfile @IfBuildProfile("dev")} makes it a bean only in a
+ * dev-mode build, so test and production builds generate no code that refers to it.
  *
  * <h2>Ordering</h2>
  * In Quarkus 3.33 ({@code quarkus-messaging}), {@code SmallRyeReactiveMessagingLifecycle} only registers mediator,
@@ -33,15 +38,15 @@ import io.quarkus.runtime.StartupEvent;
  * against a dead broker while they close, so the broker stops on the same event at a later priority.
  *
  * <h2>When it starts</h2>
- * Only if {@code mlp.local-broker.enabled=true} and {@code kafka.bootstrap.servers} (or the environment variable
- * {@code KAFKA_BOOTSTRAP_SERVERS}) is unset or names the local address ({@code localhost}/{@code 127.0.0.1}/the
- * configured host, at {@code mlp.local-broker.port}). Anything else is an external broker and is used as is.
+ * Only if {@code local-broker.enabled=true} (the default) and {@code kafka.bootstrap.servers} (or the environment
+ * variable {@code KAFKA_BOOTSTRAP_SERVERS}) is unset or names the local address ({@code localhost}/{@code 127.0.0.1}/
+ * the configured host, at {@code local-broker.port}). Anything else is an external broker and is used as is.
  *
- * <h2>Packaged application</h2>
- * The Kafka server jars have Maven scope {@code provided}. This class references no Kafka server class; it checks for
- * {@value EmbeddedKafkaBroker#SERVER_CLASS} by name and fails startup with a message naming
- * {@code mlp.local-broker.enabled} if the broker is wanted but absent.
+ * <p>The Kafka server jars have Maven scope {@code provided}. This class references no Kafka server class; it checks
+ * for {@value EmbeddedKafkaBroker#SERVER_CLASS} by name and fails startup with a message naming
+ * {@code local-broker.enabled} if the broker is wanted but absent.
  */
+@IfBuildProfile("dev")
 @ApplicationScoped
 public class LocalBrokerLauncher {
 
@@ -51,9 +56,6 @@ public class LocalBrokerLauncher {
     static final String BOOTSTRAP_ENV = "KAFKA_BOOTSTRAP_SERVERS";
 
     private static final Set<String> LOCAL_HOSTS = Set.of("localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0");
-
-    @Inject
-    LocalBrokerConfig config;
 
     @Inject
     Config mpConfig;
@@ -69,39 +71,40 @@ public class LocalBrokerLauncher {
     }
 
     void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
+        LocalBrokerConfig config = LocalBrokerConfig.from(mpConfig);
         Optional<String> bootstrap = configuredBootstrap();
         boolean serverClasses = serverClassesAvailable();
         Decision decision = decide(config.enabled(), config.host(), config.port(), bootstrap, serverClasses);
         switch (decision) {
-            case DISABLED -> LOG.debug("Local Kafka broker disabled (mlp.local-broker.enabled=false)");
+            case DISABLED -> LOG.debug("Local Kafka broker disabled (local-broker.enabled=false)");
             case EXTERNAL_BROKER -> LOG.infof(
-                    "mlp.local-broker.enabled=true, but %s=%s names an external broker: not starting the local broker",
+                    "local-broker.enabled=true, but %s=%s names an external broker: not starting the local broker",
                     BOOTSTRAP_PROPERTY, bootstrap.orElse(""));
             case MISSING_SERVER_CLASSES -> throw new IllegalStateException(
-                    "mlp.local-broker.enabled=true, but the Apache Kafka broker classes (" + EmbeddedKafkaBroker.SERVER_CLASS
-                            + " from org.apache.kafka:kafka_2.13, Maven scope 'provided') are not on the classpath of "
-                            + "this (packaged) application. Set mlp.local-broker.enabled=false and point "
+                    "local-broker.enabled=true, but the Apache Kafka broker classes ("
+                            + EmbeddedKafkaBroker.SERVER_CLASS + " from org.apache.kafka:kafka_2.13, Maven scope "
+                            + "'provided') are not on the classpath. Set local-broker.enabled=false and point "
                             + BOOTSTRAP_PROPERTY + " (env " + BOOTSTRAP_ENV + ") at a Kafka broker.");
-            case START -> start(bootstrap);
+            case START -> start(config, bootstrap);
         }
     }
 
-    private void start(Optional<String> bootstrap) {
+    private void start(LocalBrokerConfig config, Optional<String> bootstrap) {
         if (bootstrap.isEmpty() && config.port() != 9092) {
             LOG.warnf("%s is not set: the Kafka connector defaults to localhost:9092, but the local broker listens on "
                     + "port %d. Set %s=%s:%d.", BOOTSTRAP_PROPERTY, config.port(), BOOTSTRAP_PROPERTY, config.host(),
                     config.port());
         }
         EmbeddedKafkaBroker.Settings settings = new EmbeddedKafkaBroker.Settings(config.host(), config.port(),
-                config.logDir().filter(s -> !s.isBlank()).map(Path::of).orElse(null), config.partitions());
-        LOG.infof("Starting the local Kafka broker on %s:%d (mlp.local-broker.enabled=true)", config.host(),
+                config.logDir().map(Path::of).orElse(null), config.partitions());
+        LOG.infof("Starting the local Kafka broker on %s:%d (local-broker.enabled=true)", config.host(),
                 config.port());
         try {
             broker = EmbeddedKafkaBroker.start(settings);
         } catch (IllegalStateException e) {
             throw new IllegalStateException(e.getMessage() + ". If a broker already runs there, set "
-                    + BOOTSTRAP_PROPERTY + " to it and mlp.local-broker.enabled=false; otherwise choose another "
-                    + "mlp.local-broker.port (and the same port in " + BOOTSTRAP_PROPERTY + ").", e);
+                    + BOOTSTRAP_PROPERTY + " to it and local-broker.enabled=false; otherwise choose another "
+                    + "local-broker.port (and the same port in " + BOOTSTRAP_PROPERTY + ").", e);
         }
         LOG.infof("Local Kafka broker ready: %s=%s", BOOTSTRAP_PROPERTY, broker.bootstrapServers());
     }

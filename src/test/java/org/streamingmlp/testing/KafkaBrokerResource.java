@@ -72,9 +72,8 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
         }
         currentBootstrapServers = address;
         System.setProperty(ADDRESS_PROPERTY, address);
-        return Map.of(
-                "kafka.bootstrap.servers", address,
-                "mlp.local-broker.enabled", "false");
+        // Test and production builds have no local broker (LocalBrokerLauncher is a dev-mode-only bean): nothing to disable.
+        return Map.of("kafka.bootstrap.servers", address);
     }
 
     @Override

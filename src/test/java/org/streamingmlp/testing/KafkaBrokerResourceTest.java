@@ -15,13 +15,13 @@ import org.junit.jupiter.api.Test;
 class KafkaBrokerResourceTest {
 
     @Test
-    void startExposesAddressAndDisablesTheLocalBroker() throws Exception {
+    void startExposesAddress() throws Exception {
         KafkaBrokerResource resource = new KafkaBrokerResource();
         resource.init(Map.of()); // auto: container if Docker answers, else embedded
         Map<String, String> config = resource.start();
         try {
             String address = config.get("kafka.bootstrap.servers");
-            assertEquals("false", config.get("mlp.local-broker.enabled"));
+            assertEquals(Map.of("kafka.bootstrap.servers", address), config);
             assertEquals(address, KafkaBrokerResource.bootstrapServers());
             Properties p = new Properties();
             p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, address);
