@@ -6,9 +6,9 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
@@ -20,22 +20,30 @@ import io.quarkus.arc.profile.IfBuildProfile;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Starts the in-JVM Kafka broker ({@link EmbeddedKafkaBroker}) in dev mode ({@code ./mvnw quarkus:dev}), before
- * SmallRye Reactive Messaging opens its Kafka channels, and stops it after they are closed.
+ * Starts the in-JVM Kafka broker ({@link EmbeddedKafkaBroker}) in dev mode ({@code ./mvnw quarkus:dev}), before the
+ * first Kafka client connects, and stops it after the Kafka channels are closed.
  *
  * <h2>Dev mode only</h2>
  * This class lives in {@code src/dev/java}. {@link IfBuildProfile @IfBuildProfile("dev")} makes it a bean only in a
  * dev-mode build, so test and production builds generate no code that refers to it.
  *
- * <h2>Ordering</h2>
+ * <h2>Start: a {@code StartupEvent} observer at {@code PLATFORM_BEFORE}</h2>
  * In Quarkus 3.33 ({@code quarkus-messaging}), {@code SmallRyeReactiveMessagingLifecycle} only registers mediator,
  * emitter and channel <em>descriptions</em> on {@code @Initialized(ApplicationScoped.class)}; the connectors create
  * their Kafka clients in {@code MediatorManager.start()}, called from its {@code StartupEvent} observer at priority
- * {@code LIBRARY_BEFORE} (1000). This launcher observes {@code StartupEvent} at {@code PLATFORM_BEFORE} (0), so the
- * broker is listening before the first Kafka client is created. The SmallRye {@code KafkaConnector} closes its clients
- * on {@code @BeforeDestroyed(ApplicationScoped.class)} at priority 50, which is fired <em>after</em>
- * {@code ShutdownEvent}; stopping the broker on {@code ShutdownEvent} would leave producers and consumers retrying
- * against a dead broker while they close, so the broker stops on the same event at a later priority.
+ * {@code LIBRARY_BEFORE} (1000), and {@code TopicSetup} creates its admin client from a {@code StartupEvent} observer
+ * just before that. This launcher observes {@code StartupEvent} at {@code PLATFORM_BEFORE} (0), so the broker listens
+ * before the first Kafka client exists. The {@code @Priority} stays because no injection or other lifecycle hook
+ * orders both: neither observer depends on a bean the launcher could provide (production code cannot know this
+ * dev-only class), a SmallRye {@code ClientCustomizer} is called before the connector's clients only, not before
+ * {@code TopicSetup}'s admin client, and {@code @Initialized(ApplicationScoped.class)} fires during static init.
+ *
+ * <h2>Stop: {@code @PreDestroy}</h2>
+ * The SmallRye {@code KafkaConnector} closes its clients on {@code @BeforeDestroyed(ApplicationScoped.class)}, which
+ * fires after {@code ShutdownEvent} and before application-scoped beans are destroyed; so the broker stops in
+ * {@link PreDestroy @PreDestroy}, after the connector closed its consumers and producers (producers still flushing
+ * may log a few connection warnings). Stopping on {@code ShutdownEvent} would leave the clients retrying against a
+ * dead broker while they close.
  *
  * <h2>When it starts</h2>
  * Only if {@code local-broker.enabled=true} (the default) and {@code kafka.bootstrap.servers} (or the environment
@@ -70,6 +78,7 @@ public class LocalBrokerLauncher {
         MISSING_SERVER_CLASSES
     }
 
+    /** Before SmallRye's MediatorManager and TopicSetup create Kafka clients (see the class comment on @Priority). */
     void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
         LocalBrokerConfig config = LocalBrokerConfig.from(mpConfig);
         Optional<String> bootstrap = configuredBootstrap();
@@ -109,11 +118,8 @@ public class LocalBrokerLauncher {
         LOG.infof("Local Kafka broker ready: %s=%s", BOOTSTRAP_PROPERTY, broker.bootstrapServers());
     }
 
-    /** Runs after the SmallRye Kafka connector (priority 50) has closed its producers and consumers. */
-    void onStop(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER + 1000) @BeforeDestroyed(ApplicationScoped.class) Object event) {
-        stop();
-    }
-
+    /** Runs after the SmallRye Kafka connector has closed its producers and consumers (see the class comment). */
+    @PreDestroy
     void stop() {
         EmbeddedKafkaBroker b = broker;
         broker = null;
