@@ -20,9 +20,10 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Dev-only code ({@code src/dev/java}): used by dev mode's {@link LocalBrokerLauncher} and by the tests. Needs the
- * Kafka server jars on the classpath (Maven scope {@code provided}: compile, tests, {@code quarkus:dev}). Kafka server
- * classes are referenced only from {@link KafkaNode}, so they are loaded only when {@link #start(Settings)} is called.
+ * <p>Dev-only code ({@code src/dev/java}): used by dev mode's {@link LocalBrokerLauncher} and by the tests, left out of
+ * the packaged application. Needs the Kafka server jars on the classpath (Maven scope {@code provided}: compile, tests,
+ * {@code quarkus:dev}). Kafka server classes are referenced only from {@link KafkaNode}, so they are loaded only when
+ * {@link #start(Settings)} is called.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 

@@ -24,8 +24,10 @@ import io.quarkus.runtime.StartupEvent;
  * first Kafka client connects, and stops it after the Kafka channels are closed.
  *
  * <h2>Dev mode only</h2>
- * This class lives in {@code src/dev/java}. {@link IfBuildProfile @IfBuildProfile("dev")} makes it a bean only in a
- * dev-mode build, so test and production builds generate no code that refers to it.
+ * This class lives in {@code src/dev/java}: compiled into {@code target/classes} for dev mode and the tests, left out
+ * of the packaged application (see {@code quarkus.package.jar.user-configured-ignored-entries}).
+ * {@link IfBuildProfile @IfBuildProfile("dev")} makes it a bean only in a dev-mode build, so test and production builds
+ * generate no code that refers to it.
  *
  * <h2>Start: a {@code StartupEvent} observer at {@code PLATFORM_BEFORE}</h2>
  * In Quarkus 3.33 ({@code quarkus-messaging}), {@code SmallRyeReactiveMessagingLifecycle} only registers mediator,
