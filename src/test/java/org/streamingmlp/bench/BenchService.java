@@ -1,0 +1,241 @@
+package org.streamingmlp.bench;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Method;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The packaged service ({@code target/quarkus-app/quarkus-run.jar}) as its own JVM, started the way production
+ * starts it ({@code -Xmx1g -Dorg.bytedeco.javacpp.maxPhysicalBytes=3g}, from the Dockerfile) plus Native Memory
+ * Tracking (summary), with {@code -D} settings. Reads its {@code GET /model}, its resident memory
+ * ({@code /proc/<pid>/status}) and its JVM native memory ({@code VM.native_memory summary}).
+ */
+final class BenchService implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+            .version(HttpClient.Version.HTTP_1_1).build();
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private BenchService(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    static BenchService start(Path jar, Map<String, String> properties, Map<String, String> environment, Path log)
+            throws IOException {
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: ./mvnw -B -ntp package -DskipTests");
+        }
+        int port = freePort();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                        .toString(), "-Xmx1g", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=3g",
+                "-XX:NativeMemoryTracking=summary",
+                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
+                "-Dquarkus.http.port=" + port));
+        properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.add("-jar");
+        command.add(jar.toString());
+        Files.createDirectories(log.toAbsolutePath().getParent());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        return new BenchService(process, port, log);
+    }
+
+    int port() {
+        return port;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    Path log() {
+        return log;
+    }
+
+    /** Waits until {@code GET /model} answers (the HTTP server is up); training may already run. */
+    void awaitHttp(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the service exited with " + process.exitValue() + "; see " + log);
+            }
+            try {
+                model();
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(20);
+            }
+        }
+        throw new IllegalStateException("the service did not answer within " + timeout + "; see " + log);
+    }
+
+    /** Waits until {@code /q/health/ready} is 200 (a snapshot exists and every consumer owns its partitions). */
+    void awaitReady(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the service exited with " + process.exitValue() + "; see " + log);
+            }
+            try {
+                if (HTTP.send(HttpRequest.newBuilder(uri("/q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // starting
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("the service was not ready within " + timeout + "; see " + log);
+    }
+
+    /** {@code GET /model}. */
+    JsonNode model() throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(uri("/model"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 200) {
+            throw new IOException("GET /model answered " + response.statusCode());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    /** {@code training.examplesSeen} of {@code GET /model}. */
+    long examplesSeen() throws IOException, InterruptedException {
+        return model().path("training").path("examplesSeen").asLong();
+    }
+
+    /** VmRSS of the process, bytes. */
+    long residentBytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IOException("no VmRSS for " + pid());
+    }
+
+    /**
+     * Resident memory and the JVM's Native Memory Tracking summary: total committed, Java heap committed, and the
+     * JVM's own off-heap (total minus heap: metaspace, code, threads, GC, direct buffers under "Other"). Memory
+     * that ND4J, OpenBLAS and JavaCPP allocate natively is invisible to NMT: it is in {@code rssOutsideNmt}
+     * (resident minus NMT's committed total, an estimate: committed heap pages that were never touched are not
+     * resident, and mapped jars and libraries are).
+     */
+    Map<String, Object> memory() throws IOException, InterruptedException {
+        long rss = residentBytes();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("rssBytes", rss);
+        String summary;
+        try {
+            summary = nativeMemorySummary(out);
+        } catch (Exception e) {
+            out.put("nmtError", e.toString());
+            return out;
+        }
+        Map<String, long[]> categories = parseNmt(summary);
+        long[] total = categories.get("Total");
+        long[] heap = categories.get("Java Heap");
+        if (total != null && heap != null) {
+            out.put("nmtCommittedBytes", total[1]);
+            out.put("heapCommittedBytes", heap[1]);
+            out.put("jvmOffHeapCommittedBytes", total[1] - heap[1]);
+            long[] other = categories.get("Other");
+            out.put("nmtOtherCommittedBytes", other == null ? 0 : other[1]);
+            out.put("rssOutsideNmtBytes", rss - total[1]);
+        } else {
+            out.put("nmtError", "unreadable summary");
+        }
+        return out;
+    }
+
+    private static final Pattern NMT_LINE = Pattern.compile(
+            "^[-\\s]*([A-Za-z][A-Za-z ]*?)\\s*[(:]\\s*reserved=(\\d+)KB, committed=(\\d+)KB", Pattern.MULTILINE);
+
+    static Map<String, long[]> parseNmt(String summary) {
+        Map<String, long[]> categories = new LinkedHashMap<>();
+        Matcher m = NMT_LINE.matcher(summary);
+        while (m.find()) {
+            categories.putIfAbsent(m.group(1).trim(),
+                    new long[] {Long.parseLong(m.group(2)) * 1024, Long.parseLong(m.group(3)) * 1024});
+        }
+        return categories;
+    }
+
+    /**
+     * {@code VM.native_memory summary} through the attach API in this JVM (no jcmd JVM to start, so sampling
+     * barely disturbs the run; needs {@code --add-exports jdk.attach/sun.tools.attach=ALL-UNNAMED}), else jcmd.
+     */
+    String nativeMemorySummary(Map<String, Object> out) throws IOException, InterruptedException {
+        try {
+            Class<?> vmClass = Class.forName("com.sun.tools.attach.VirtualMachine");
+            Object vm = vmClass.getMethod("attach", String.class).invoke(null, Long.toString(pid()));
+            try {
+                Method jcmd = Class.forName("sun.tools.attach.HotSpotVirtualMachine")
+                        .getMethod("executeJCmd", String.class);
+                try (InputStream in = (InputStream) jcmd.invoke(vm, "VM.native_memory summary")) {
+                    out.put("nmtVia", "attach API");
+                    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
+            } finally {
+                vmClass.getMethod("detach").invoke(vm);
+            }
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(pid()), "VM.native_memory", "summary").redirectErrorStream(true).start();
+            ByteArrayOutputStream text = new ByteArrayOutputStream();
+            jcmd.getInputStream().transferTo(text);
+            jcmd.waitFor(30, TimeUnit.SECONDS);
+            out.put("nmtVia", "jcmd (attach API unavailable: " + e + ")");
+            return text.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor();
+            }
+        }
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://localhost:" + port + path);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
