@@ -65,6 +65,7 @@ def main():
     consumer.subscribe([args.topic])
     xs, ys = [], []
     learned, steps, first, last = 0, 0, None, None
+    args.count -= args.count % args.batch   # whole batches only: a partial last batch would wait forever
     started = time.perf_counter()
     while (learned < args.count and time.perf_counter() - started < args.timeout
            and (first is None or time.perf_counter() - first < args.max_seconds)):

@@ -173,12 +173,13 @@ final class BenchReport {
         b.append('\n');
 
         line(b, "6. Memory of the service process (-Xmx1g, binary stream)");
-        line(b, "   %-8s %-10s %-12s %-16s %-16s %s", "after", "RSS", "heap commit", "JVM off-heap NMT",
-                "direct (NMT Other)", "native outside NMT (ND4J, OpenBLAS, malloc)");
+        line(b, "   %-10s %-10s %-12s %-10s %-16s %-16s %s", "examples", "RSS", "heap commit", "heap used",
+                "JVM off-heap NMT", "direct (NMT Other)", "native outside NMT (ND4J, OpenBLAS, malloc)");
         for (String k : new String[] {"after100k", "after1M"}) {
             String base = "service.memory." + k;
-            line(b, "   %-8s %-10s %-12s %-16s %-16s %s", fmt(num(r, base + ".examplesSeen"), "%,.0f"),
+            line(b, "   %-10s %-10s %-12s %-10s %-16s %-16s %s", fmt(num(r, base + ".examplesSeen"), "%,.0f"),
                     mb(num(r, base + ".rssBytes")), mb(num(r, base + ".heapCommittedBytes")),
+                    mb(num(r, base + ".heapUsedBytes")),
                     mb(num(r, base + ".jvmOffHeapCommittedBytes")), mb(num(r, base + ".nmtOtherCommittedBytes")),
                     mb(num(r, base + ".rssOutsideNmtBytes")));
         }
@@ -224,7 +225,8 @@ final class BenchReport {
         }
         Double sustained = num(r, "service." + key + ".highestSustainedRate");
         Map<?, ?> fail = (Map<?, ?>) get(r, "service." + key + ".firstUnsustainedStep");
-        line(b, "   highest sustained rate (all answered, no backlog growth): %s requests/s%s", fmt(sustained, "%,.0f"),
+        line(b, "   highest sustained rate (all answered, answers kept pace, no backlog growth): %s requests/s%s",
+                fmt(sustained, "%,.0f"),
                 Boolean.TRUE.equals(get(r, "service." + key + ".limitedByLoadGenerator"))
                         ? " (the load generator could not offer more: a lower bound)" : "");
         if (fail != null) {

@@ -160,6 +160,14 @@ final class BenchService implements AutoCloseable {
             out.put("nmtError", e.toString());
             return out;
         }
+        try {
+            Matcher used = Pattern.compile("heap\\s+total (\\d+)K, used (\\d+)K").matcher(jcmd("GC.heap_info", out));
+            if (used.find()) {
+                out.put("heapUsedBytes", Long.parseLong(used.group(2)) * 1024);
+            }
+        } catch (Exception e) {
+            out.put("heapInfoError", e.toString());
+        }
         Map<String, long[]> categories = parseNmt(summary);
         long[] total = categories.get("Total");
         long[] heap = categories.get("Java Heap");
@@ -194,26 +202,36 @@ final class BenchService implements AutoCloseable {
      * barely disturbs the run; needs {@code --add-exports jdk.attach/sun.tools.attach=ALL-UNNAMED}), else jcmd.
      */
     String nativeMemorySummary(Map<String, Object> out) throws IOException, InterruptedException {
+        return jcmd("VM.native_memory summary", out);
+    }
+
+    /**
+     * A diagnostic command in the service JVM ({@code GC.heap_info} does not collect), through the attach API, else
+     * the jcmd tool.
+     */
+    String jcmd(String command, Map<String, Object> out) throws IOException, InterruptedException {
         try {
             Class<?> vmClass = Class.forName("com.sun.tools.attach.VirtualMachine");
             Object vm = vmClass.getMethod("attach", String.class).invoke(null, Long.toString(pid()));
             try {
                 Method jcmd = Class.forName("sun.tools.attach.HotSpotVirtualMachine")
                         .getMethod("executeJCmd", String.class);
-                try (InputStream in = (InputStream) jcmd.invoke(vm, "VM.native_memory summary")) {
-                    out.put("nmtVia", "attach API");
+                try (InputStream in = (InputStream) jcmd.invoke(vm, command)) {
+                    out.put("jcmdVia", "attach API");
                     return new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 }
             } finally {
                 vmClass.getMethod("detach").invoke(vm);
             }
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                    Long.toString(pid()), "VM.native_memory", "summary").redirectErrorStream(true).start();
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd")
+                    .toString(), Long.toString(pid())));
+            cmd.addAll(List.of(command.split(" ")));
+            Process jcmd = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             ByteArrayOutputStream text = new ByteArrayOutputStream();
             jcmd.getInputStream().transferTo(text);
             jcmd.waitFor(30, TimeUnit.SECONDS);
-            out.put("nmtVia", "jcmd (attach API unavailable: " + e + ")");
+            out.put("jcmdVia", "jcmd tool (attach API unavailable: " + e + ")");
             return text.toString(StandardCharsets.UTF_8);
         }
     }

@@ -21,18 +21,18 @@ abstract class OpenLoop implements AutoCloseable {
                 double maxMillis, double meanMillis, double latencyGrowthMillis) {
 
         /**
-         * The service kept up: every request answered, and no backlog built up during the step (the median latency
-         * of the requests due in the step's last quarter exceeds that of its first quarter by at most the bound),
-         * with the generator on schedule.
+         * The service kept up: every request answered, answers came at 95% of the offered rate or more, and no
+         * backlog built up during the step (the median latency of the requests due in the step's last quarter
+         * exceeds that of its first quarter by at most the bound), with the generator on schedule.
          */
         boolean sustained(double growthBoundMillis) {
-            return answered == sent && failed == 0 && latencyGrowthMillis <= growthBoundMillis
-                    && !generatorLimited();
+            return answered == sent && failed == 0 && answerRate >= 0.95 * offeredRate
+                    && latencyGrowthMillis <= growthBoundMillis && !generatorLimited();
         }
 
-        /** The generator fell more than 10% of the step behind its schedule: the step measured the generator. */
+        /** The generator sent at less than 95% of the offered rate: the step measured the generator. */
         boolean generatorLimited() {
-            return maxSendLagMillis > 100 * seconds;
+            return achievedSendRate < 0.95 * offeredRate;
         }
 
         Map<String, Object> toMap() {
