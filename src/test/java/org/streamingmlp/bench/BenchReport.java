@@ -172,16 +172,29 @@ final class BenchReport {
                 + "publishes versions)");
         b.append('\n');
 
-        line(b, "6. Memory of the service process (-Xmx1g, binary stream)");
-        line(b, "   %-10s %-10s %-12s %-10s %-16s %-16s %s", "examples", "RSS", "heap commit", "heap used",
-                "JVM off-heap NMT", "direct (NMT Other)", "native outside NMT (ND4J, OpenBLAS, malloc)");
+        line(b, "6. Memory of the service process (-Xmx1g, binary stream), resident bytes");
+        line(b, "   %-10s %-10s %-22s %-14s %-16s %-22s %s", "examples", "RSS", "heap (used / committed)",
+                "off-heap", "JVM's own (NMT)", "ND4J, OpenBLAS, malloc", "file-backed");
         for (String k : new String[] {"after100k", "after1M"}) {
             String base = "service.memory." + k;
-            line(b, "   %-10s %-10s %-12s %-10s %-16s %-16s %s", fmt(num(r, base + ".examplesSeen"), "%,.0f"),
-                    mb(num(r, base + ".rssBytes")), mb(num(r, base + ".heapCommittedBytes")),
-                    mb(num(r, base + ".heapUsedBytes")),
-                    mb(num(r, base + ".jvmOffHeapCommittedBytes")), mb(num(r, base + ".nmtOtherCommittedBytes")),
-                    mb(num(r, base + ".rssOutsideNmtBytes")));
+            line(b, "   %-10s %-10s %-22s %-14s %-16s %-22s %s", fmt(num(r, base + ".examplesSeen"), "%,.0f"),
+                    mb(num(r, base + ".rssBytes")), mb(num(r, base + ".heapResidentBytes")) + " ("
+                            + mb(num(r, base + ".heapUsedBytes")) + " / " + mb(num(r, base + ".heapCommittedBytes")) + ")",
+                    mb(num(r, base + ".offHeapResidentBytes")), mb(num(r, base + ".jvmOffHeapCommittedBytes")),
+                    mb(num(r, base + ".nativeOutsideNmtBytes")) + " (est.)", mb(num(r, base + ".rssFileBytes")));
+        }
+        Object trend = get(r, "service.memory.every100k");
+        if (trend instanceof List<?> list && !list.isEmpty()) {
+            StringBuilder rss = new StringBuilder();
+            StringBuilder off = new StringBuilder();
+            for (Object o : list) {
+                rss.append(rss.length() == 0 ? "" : ", ").append(fmt(num(o, "rssBytes") == null ? null
+                        : num(o, "rssBytes") / 1e6, "%.0f"));
+                off.append(off.length() == 0 ? "" : ", ").append(fmt(num(o, "offHeapResidentBytes") == null ? null
+                        : num(o, "offHeapResidentBytes") / 1e6, "%.0f"));
+            }
+            line(b, "   every 100k examples, RSS MB:      %s", rss);
+            line(b, "   every 100k examples, off-heap MB: %s", off);
         }
         b.append('\n');
 

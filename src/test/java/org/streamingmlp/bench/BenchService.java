@@ -143,45 +143,90 @@ final class BenchService implements AutoCloseable {
     }
 
     /**
-     * Resident memory and the JVM's Native Memory Tracking summary: total committed, Java heap committed, and the
-     * JVM's own off-heap (total minus heap: metaspace, code, threads, GC, direct buffers under "Other"). Memory
-     * that ND4J, OpenBLAS and JavaCPP allocate natively is invisible to NMT: it is in {@code rssOutsideNmt}
-     * (resident minus NMT's committed total, an estimate: committed heap pages that were never touched are not
-     * resident, and mapped jars and libraries are).
+     * Where the process's resident memory is. From {@code /proc/<pid>/status}: {@code rssBytes}, its anonymous part
+     * ({@code rssAnonBytes}) and its file-backed part (jars, libraries). From {@code GC.heap_info}: the heap's
+     * address range and bytes in use; from {@code /proc/<pid>/smaps}: the heap's resident bytes
+     * ({@code heapResidentBytes}). {@code offHeapResidentBytes} = anonymous resident minus heap resident: everything
+     * native (the JVM's own structures, ND4J and OpenBLAS buffers, JavaCPP, malloc arenas, thread stacks). From Native
+     * Memory Tracking: the JVM's own off-heap ({@code jvmOffHeapCommittedBytes}, NMT total minus heap; direct buffers
+     * are in "Other"); ND4J/OpenBLAS/JavaCPP memory is invisible to NMT, so {@code nativeOutsideNmtBytes} =
+     * off-heap resident minus the JVM's committed off-heap estimates it (committed pages that were never touched
+     * make it an underestimate).
      */
     Map<String, Object> memory() throws IOException, InterruptedException {
-        long rss = residentBytes();
         Map<String, Object> out = new LinkedHashMap<>();
+        Map<String, Long> status = status();
+        long rss = status.getOrDefault("VmRSS", 0L);
+        long anon = status.getOrDefault("RssAnon", 0L);
         out.put("rssBytes", rss);
-        String summary;
+        out.put("rssAnonBytes", anon);
+        out.put("rssFileBytes", status.getOrDefault("RssFile", 0L) + status.getOrDefault("RssShmem", 0L));
+        long heapResident = -1;
         try {
-            summary = nativeMemorySummary(out);
-        } catch (Exception e) {
-            out.put("nmtError", e.toString());
-            return out;
-        }
-        try {
-            Matcher used = Pattern.compile("heap\\s+total (\\d+)K, used (\\d+)K").matcher(jcmd("GC.heap_info", out));
-            if (used.find()) {
-                out.put("heapUsedBytes", Long.parseLong(used.group(2)) * 1024);
+            String heapInfo = jcmd("GC.heap_info", out);
+            Matcher m = Pattern.compile("heap\\s+total (\\d+)K, used (\\d+)K \\[0x([0-9a-f]+), 0x([0-9a-f]+)\\)")
+                    .matcher(heapInfo);
+            if (m.find()) {
+                out.put("heapUsedBytes", Long.parseLong(m.group(2)) * 1024);
+                heapResident = residentIn(Long.parseUnsignedLong(m.group(3), 16), Long.parseUnsignedLong(m.group(4), 16));
+                out.put("heapResidentBytes", heapResident);
+                out.put("offHeapResidentBytes", anon - heapResident);
+            } else {
+                out.put("heapInfoError", "unreadable: " + heapInfo);
             }
         } catch (Exception e) {
             out.put("heapInfoError", e.toString());
         }
-        Map<String, long[]> categories = parseNmt(summary);
-        long[] total = categories.get("Total");
-        long[] heap = categories.get("Java Heap");
-        if (total != null && heap != null) {
-            out.put("nmtCommittedBytes", total[1]);
-            out.put("heapCommittedBytes", heap[1]);
-            out.put("jvmOffHeapCommittedBytes", total[1] - heap[1]);
-            long[] other = categories.get("Other");
-            out.put("nmtOtherCommittedBytes", other == null ? 0 : other[1]);
-            out.put("rssOutsideNmtBytes", rss - total[1]);
-        } else {
-            out.put("nmtError", "unreadable summary");
+        try {
+            Map<String, long[]> categories = parseNmt(jcmd("VM.native_memory summary", out));
+            long[] total = categories.get("Total");
+            long[] heap = categories.get("Java Heap");
+            if (total != null && heap != null) {
+                out.put("nmtCommittedBytes", total[1]);
+                out.put("heapCommittedBytes", heap[1]);
+                out.put("jvmOffHeapCommittedBytes", total[1] - heap[1]);
+                long[] other = categories.get("Other");
+                out.put("nmtOtherCommittedBytes", other == null ? 0 : other[1]);
+                if (heapResident >= 0) {
+                    out.put("nativeOutsideNmtBytes", anon - heapResident - (total[1] - heap[1]));
+                }
+            } else {
+                out.put("nmtError", "unreadable summary");
+            }
+        } catch (Exception e) {
+            out.put("nmtError", e.toString());
         }
         return out;
+    }
+
+    /** Fields of {@code /proc/<pid>/status} in bytes (those given in kB). */
+    private Map<String, Long> status() throws IOException {
+        Map<String, Long> fields = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.endsWith(" kB")) {
+                fields.put(line.substring(0, colon), Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024);
+            }
+        }
+        return fields;
+    }
+
+    /** Resident bytes of the mappings in {@code [from, to)}, from {@code /proc/<pid>/smaps}. */
+    private long residentIn(long from, long to) throws IOException {
+        long resident = 0;
+        boolean inside = false;
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "smaps"))) {
+            int dash = line.indexOf('-');
+            int space = line.indexOf(' ');
+            if (dash > 0 && space > dash && line.substring(0, dash).matches("[0-9a-f]+")) {
+                long start = Long.parseUnsignedLong(line.substring(0, dash), 16);
+                long end = Long.parseUnsignedLong(line.substring(dash + 1, space), 16);
+                inside = start < to && end > from;
+            } else if (inside && line.startsWith("Rss:")) {
+                resident += Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        return resident;
     }
 
     private static final Pattern NMT_LINE = Pattern.compile(
@@ -201,10 +246,6 @@ final class BenchService implements AutoCloseable {
      * {@code VM.native_memory summary} through the attach API in this JVM (no jcmd JVM to start, so sampling
      * barely disturbs the run; needs {@code --add-exports jdk.attach/sun.tools.attach=ALL-UNNAMED}), else jcmd.
      */
-    String nativeMemorySummary(Map<String, Object> out) throws IOException, InterruptedException {
-        return jcmd("VM.native_memory summary", out);
-    }
-
     /**
      * A diagnostic command in the service JVM ({@code GC.heap_info} does not collect), through the attach API, else
      * the jcmd tool.

@@ -321,19 +321,32 @@ public final class ServiceBenchmark {
         long preloaded = (long) binaryLoops * SET;
         try (BenchService service = startService(bootstrap, "bench.train.binary", "service-binary")) {
             Map<String, Object> memory = new LinkedHashMap<>();
+            List<Map<String, Object>> trend = new ArrayList<>();
             out.put("memory", memory);
+            memory.put("jvm", "-Xmx1g -Dorg.bytedeco.javacpp.maxPhysicalBytes=3g -XX:NativeMemoryTracking=summary");
+            memory.put("every100k", trend);
             long[] nextSample = {100_000};
             LongConsumer sampler = seen -> {
-                if (!skip.contains("memory") && nextSample[0] > 0 && seen >= nextSample[0]) {
+                // whole batches: the last 32 of 100,000 examples wait for a batch that the stream may not fill
+                if (!skip.contains("memory") && nextSample[0] > 0 && seen >= nextSample[0] - nextSample[0] % BATCH) {
                     try {
                         Map<String, Object> m = service.memory();
                         m.put("examplesSeen", seen);
-                        memory.put(nextSample[0] == 100_000 ? "after100k" : "after1M", m);
-                        log("memory after %,d examples: RSS %.1f MB", seen, ((Long) m.get("rssBytes")) / 1e6);
+                        trend.add(m);
+                        if (nextSample[0] == 100_000) {
+                            memory.put("after100k", m);
+                        }
+                        if (nextSample[0] == memoryExamples) {
+                            memory.put("after1M", m);
+                        }
+                        log("memory after %,d examples: RSS %.1f MB, off-heap resident %.1f MB, heap resident %.1f MB",
+                                seen, BenchReport.num(m, "rssBytes") / 1e6,
+                                BenchReport.num(m, "offHeapResidentBytes") / 1e6,
+                                BenchReport.num(m, "heapResidentBytes") / 1e6);
                     } catch (Exception e) {
                         memory.put("error", e.toString());
                     }
-                    nextSample[0] = nextSample[0] == 100_000 && memoryExamples > 0 ? memoryExamples : -1;
+                    nextSample[0] = nextSample[0] + 100_000 <= memoryExamples ? nextSample[0] + 100_000 : -1;
                 }
             };
             out.put("endToEndBinary", learningRate(service, preloaded, sampler));
