@@ -118,7 +118,7 @@ final class BenchReport {
                 str(r, "rawTrainer.results.0.epochs"));
         line(b, "   GEMM FLOPs per example = 6 x P_w - 2 x 784 x 256 = %s (P_w = 268,800 weights)",
                 fmt(flops, "%,.0f"));
-        line(b, "   %-10s %-28s %-34s %s", "batch", "streaming-mlp (ND4J, 1 thread)",
+        line(b, "   %-10s %-28s %-34s %s", "batch", "streaming-mlp (1 BLAS thread)",
                 "PyTorch " + str(r, "rawTrainerPyTorch.torch") + " (" + str(r, "rawTrainerPyTorch.threads")
                         + " threads)", "ratio");
         for (int batch : new int[] {64, 256}) {

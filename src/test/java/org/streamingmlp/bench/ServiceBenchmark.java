@@ -350,23 +350,25 @@ public final class ServiceBenchmark {
                 }
             };
             out.put("endToEndBinary", learningRate(service, preloaded, sampler));
-            if (!skip.contains("memory") && memoryExamples > preloaded) {
-                int loops = (int) Math.ceil((memoryExamples - preloaded) / (double) SET);
-                log("memory: producing %,d more binary examples until %,d are learned", (long) loops * SET,
-                        memoryExamples);
-                long t0 = System.nanoTime();
-                Thread feeder = new Thread(() -> {
-                    try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap, 20)) {
-                        produce(producer, "bench.train.binary", binaryLoops, loops, true);
-                    }
-                }, "bench-feeder");
-                feeder.start();
-                awaitExamples(service, memoryExamples - memoryExamples % BATCH,
-                        Duration.ofSeconds(memoryTimeoutSeconds), sampler);
-                feeder.join();
-                long all = preloaded + (long) loops * SET;
-                awaitExamples(service, all - all % BATCH, Duration.ofMinutes(1), seen -> { });
-                memory.put("feedSeconds", (System.nanoTime() - t0) / 1e9);
+            if (memoryExamples > preloaded) {
+                phaseInto(out, "memoryFeed", "memory", () -> {
+                    int loops = (int) Math.ceil((memoryExamples - preloaded) / (double) SET);
+                    log("memory: producing %,d more binary examples until %,d are learned", (long) loops * SET,
+                            memoryExamples);
+                    long t0 = System.nanoTime();
+                    Thread feeder = new Thread(() -> {
+                        try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap, 20)) {
+                            produce(producer, "bench.train.binary", binaryLoops, loops, true);
+                        }
+                    }, "bench-feeder");
+                    feeder.start();
+                    awaitExamples(service, memoryExamples - memoryExamples % BATCH,
+                            Duration.ofSeconds(memoryTimeoutSeconds), sampler);
+                    feeder.join();
+                    long all = preloaded + (long) loops * SET;
+                    awaitExamples(service, all - all % BATCH, Duration.ofMinutes(1), seen -> { });
+                    return Map.of("examplesProduced", (long) loops * SET, "seconds", (System.nanoTime() - t0) / 1e9);
+                });
             }
             phaseInto(out, "freshness", "freshness", () -> freshness(service, bootstrap));
             phaseInto(out, "kafkaPredictions", "kafka", () -> kafkaLatency(service, bootstrap));
@@ -407,6 +409,13 @@ public final class ServiceBenchmark {
         props.put("mlp.groups.trainer", prefix + "-trainer");
         props.put("mlp.groups.predictor", prefix + "-predictor");
         props.put("mlp.early-stopping.enabled", "false");
+        for (String extra : System.getProperty("bench.serviceProps", "").split(";")) {   // A/B a setting: k=v;k=v
+            int eq = extra.indexOf('=');
+            if (eq > 0) {
+                props.put(extra.substring(0, eq).trim(), extra.substring(eq + 1).trim());
+            }
+        }
+        results.put("serviceProperties", props);
         log("starting the service (%s, Fashion-MNIST settings from %s, training topic %s)", jar, envFile, trainTopic);
         BenchService service = BenchService.start(jar, props, envFile(), out.resolve("logs/" + name + ".log"));
         try {
@@ -495,7 +504,7 @@ public final class ServiceBenchmark {
                 List<Double> millis = new ArrayList<>();
                 List<Long> probes = new ArrayList<>();
                 for (int t = 0; t < trials; t++) {
-                    long seen = service.examplesSeen();
+                    long seen = awaitIdle(service);
                     long before = version(http.post("/predict", probe));
                     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
                     for (int i = 0; i < size; i++) {
@@ -524,11 +533,6 @@ public final class ServiceBenchmark {
                     }
                     millis.add((t1 - t0) / 1e6);
                     probes.add(count);
-                    long deadline = System.nanoTime() + 5_000_000_000L;
-                    while (service.examplesSeen() < seen + size && System.nanoTime() < deadline) {
-                        Thread.sleep(5);
-                    }
-                    Thread.sleep(300);
                 }
                 List<Double> sorted = new ArrayList<>(millis);
                 sorted.sort(Double::compare);
@@ -550,6 +554,25 @@ public final class ServiceBenchmark {
                 ? config.path("mlp.training.max-batch-wait").asText() : "200ms, the default");
         m.put("batchSize", BATCH);
         return m;
+    }
+
+    /**
+     * Waits until {@code examplesSeen} has not moved for 600 ms (longer than the 200 ms max-batch-wait): no partial
+     * batch is pending that a new example could join. Returns it.
+     */
+    private static long awaitIdle(BenchService service) throws Exception {
+        long seen = service.examplesSeen();
+        long since = System.nanoTime();
+        long deadline = since + 30_000_000_000L;
+        while (System.nanoTime() - since < 600_000_000L && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            long now = service.examplesSeen();
+            if (now != seen) {
+                seen = now;
+                since = System.nanoTime();
+            }
+        }
+        return seen;
     }
 
     private static long version(byte[] answer) {
