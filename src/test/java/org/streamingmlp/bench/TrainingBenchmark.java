@@ -8,9 +8,12 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.zip.GZIPInputStream;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.streamingmlp.learner.ModelSnapshot;
@@ -32,8 +35,17 @@ import org.streamingmlp.optim.ScheduleConfig;
  * memory ({@code Pointer.physicalBytes()}: resident bytes of the process; {@code Pointer.totalBytes()}: bytes
  * currently allocated through JavaCPP) at start and end.
  *
- * <p>Effective GFLOP/s = 6 x parameters x examples / seconds (the standard training estimate: 2 FLOPs per
- * multiply-add per parameter forward, 4 backward), parameters = 269,322 for 784-256-256-10.
+ * <p>Effective GFLOP/s = GEMM FLOPs per example x examples / seconds, counting the matrix products a step really
+ * computes (a multiply-add is 2 FLOPs; {@code P_w} = weights = sum of in x out over the layers):
+ * <pre>
+ *   forward                          2 P_w
+ *   backward, weight gradients       2 P_w
+ *   backward, input gradients        2 (P_w - in_1 x out_1)   (the first layer needs no input gradient)
+ *   per example                      6 P_w - 2 in_1 out_1 = 1,211,392 for 784-256-256-10 (P_w = 268,800)
+ * </pre>
+ * Bias additions and bias gradients (2 x 522 per example), activations, dropout, the loss and AdamW (per step, not
+ * per example) are left out: they are not matrix products. Earlier figures used 6 x parameters (1,615,932 per
+ * example), which counts an input gradient of the first layer that is never computed: multiply them by 0.7497.
  *
  * <pre>
  *   ./mvnw -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
@@ -43,7 +55,9 @@ import org.streamingmlp.optim.ScheduleConfig;
  * Memory mode, {@code -Dsteps=100000 [-Dbatch=16] [-DsnapshotEvery=1]}: that many optimizer steps cycling over the
  * shuffled training set, a snapshot every {@code snapshotEvery} steps (0: none), printing {@code physicalBytes},
  * {@code totalBytes} and the heap in use every 10,000 steps, to show that resident memory stays flat.
- * Pixels are scaled to [0, 1].
+ * Pixels are scaled to [0, 1]. {@code -Dwarmup=20}: linear warm-up steps before the cosine (default 0);
+ * {@code -DmaxSecondsPerBatch=40}: no further epoch once a batch size has trained this long;
+ * {@code -Dresult=FILE}: also write the figures as JSON (used by {@code bench/run.sh}).
  */
 public final class TrainingBenchmark {
 
@@ -62,17 +76,45 @@ public final class TrainingBenchmark {
                 System.getenv("OPENBLAS_CORETYPE"));
         printMemory("start");
         long steps = Long.getLong("steps", 0L);
+        List<Map<String, Object>> results = new ArrayList<>();
         if (steps > 0) {
             memoryRun(train, Integer.getInteger("batch", 16), steps, Integer.getInteger("snapshotEvery", 1));
         } else {
             for (int batch : batchSizes) {
-                run(train, test, batch, epochs);
+                results.add(run(train, test, batch, epochs));
             }
         }
         printMemory("end");
+        String result = System.getProperty("result");
+        if (result != null) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("model", "784-256-256-10");
+            out.put("gemmFlopsPerExample", GEMM_FLOPS_PER_EXAMPLE);
+            out.put("flopsFormula", "6*P_w - 2*784*256, P_w = 268800 weights");
+            out.put("warmupSteps", Integer.getInteger("warmup", 0));
+            out.put("results", results);
+            Files.createDirectories(Paths.get(result).toAbsolutePath().getParent());
+            Files.writeString(Paths.get(result), new ObjectMapper().writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(out));
+        }
     }
 
+    static final int[] SIZES = {784, 256, 256, 10};
     static final long PARAMETERS = 784L * 256 + 256 + 256L * 256 + 256 + 256L * 10 + 10;
+    static final long GEMM_FLOPS_PER_EXAMPLE = gemmFlopsPerExample(SIZES);
+
+    /**
+     * Matrix-product FLOPs of one training example through Linear layers of these widths: forward 2 P_w, weight
+     * gradients 2 P_w, input gradients 2 P_w less the first layer's (never computed), P_w = sum of in x out.
+     */
+    static long gemmFlopsPerExample(int[] sizes) {
+        long weights = 0;
+        for (int i = 0; i + 1 < sizes.length; i++) {
+            weights += (long) sizes[i] * sizes[i + 1];
+        }
+        long firstLayer = (long) sizes[0] * sizes[1];
+        return 2 * weights + 2 * weights + 2 * (weights - firstLayer);
+    }
 
     static void printMemory(String label) {
         Runtime rt = Runtime.getRuntime();
@@ -124,12 +166,13 @@ public final class TrainingBenchmark {
                 learner.skippedUpdates(), latest == null ? -1 : latest.version());
     }
 
-    static void run(Dataset train, Dataset test, int batch, int epochs) {
+    static Map<String, Object> run(Dataset train, Dataset test, int batch, int epochs) {
         int n = train.labels().length;
         int stepsPerEpoch = n / batch;
         MlpConfig model = new MlpConfig(784, List.of(256, 256), 10, Activation.RELU, 0.01, 0.2, Normalization.NONE);
         TrainingConfig config = new TrainingConfig(model, LossKind.CROSS_ENTROPY, AdamWConfig.defaults(),
-                new ScheduleConfig(0, (long) stepsPerEpoch * epochs, 0.0, false), 1.0, 42L, DataType.FLOAT);
+                new ScheduleConfig(Integer.getInteger("warmup", 0), (long) stepsPerEpoch * epochs, 0.0, false), 1.0,
+                42L, DataType.FLOAT);
         OnlineLearner learner = new OnlineLearner(config);
         Random random = new Random(1);
         int[] order = new int[n];
@@ -139,6 +182,9 @@ public final class TrainingBenchmark {
         float[][][] xs = new float[stepsPerEpoch][][];
         int[][] ys = new int[stepsPerEpoch][];
         List<Double> rates = new ArrayList<>();
+        double firstAccuracy = Double.NaN;
+        double spent = 0;
+        double maxSeconds = Double.parseDouble(System.getProperty("maxSecondsPerBatch", "1e9"));
         for (int epoch = 0; epoch < epochs; epoch++) {
             shuffle(order, random);
             for (int s = 0; s < stepsPerEpoch; s++) {
@@ -160,17 +206,24 @@ public final class TrainingBenchmark {
             rates.add(rate);
             String accuracy = "";
             if (epoch == 0) {
-                accuracy = String.format(", test accuracy %.4f", accuracy(learner.snapshot(1), test));
+                firstAccuracy = accuracy(learner.snapshot(1), test);
+                accuracy = String.format(", test accuracy %.4f", firstAccuracy);
             }
             System.out.printf("batch %d epoch %d: %.0f examples/s (%.2f s), mean train loss %.4f%s%n", batch, epoch + 1,
                     rate, seconds, lossSum / stepsPerEpoch, accuracy);
+            spent += seconds;
+            if (spent > maxSeconds) {
+                System.out.printf("batch %d: stopping after %d epochs, -DmaxSecondsPerBatch=%.0f passed%n", batch,
+                        epoch + 1, maxSeconds);
+                break;
+            }
         }
         List<Double> sorted = new ArrayList<>(rates);
         sorted.sort(Double::compare);
         double median = sorted.get(sorted.size() / 2);
-        System.out.printf("batch %d: median %.0f examples/s over %d epochs = %.1f effective GFLOP/s "
-                        + "(6 x %d parameters x examples/s), skipped updates %d%n", batch, median, epochs,
-                6.0 * PARAMETERS * median / 1e9, PARAMETERS, learner.skippedUpdates());
+        System.out.printf("batch %d: median %.0f examples/s over %d epochs = %.1f GEMM GFLOP/s "
+                        + "(%,d FLOPs per example x examples/s), skipped updates %d%n", batch, median, rates.size(),
+                GEMM_FLOPS_PER_EXAMPLE * median / 1e9, GEMM_FLOPS_PER_EXAMPLE, learner.skippedUpdates());
         long[] snapshotNanos = new long[200];
         for (int i = 0; i < snapshotNanos.length; i++) {
             long a = System.nanoTime();
@@ -180,6 +233,16 @@ public final class TrainingBenchmark {
         Arrays.sort(snapshotNanos);
         System.out.printf("batch %d: snapshot median %.1f us (200 snapshots)%n", batch,
                 snapshotNanos[snapshotNanos.length / 2] / 1e3);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("batch", batch);
+        result.put("epochs", rates.size());
+        result.put("examplesPerSecond", median);
+        result.put("epochRates", rates);
+        result.put("gemmGflops", GEMM_FLOPS_PER_EXAMPLE * median / 1e9);
+        result.put("testAccuracyAfterEpoch1", firstAccuracy);
+        result.put("snapshotMedianMicros", snapshotNanos[snapshotNanos.length / 2] / 1e3);
+        result.put("skippedUpdates", learner.skippedUpdates());
+        return result;
     }
 
     static double accuracy(ModelSnapshot snapshot, Dataset test) {
