@@ -131,10 +131,20 @@ final class BenchReport {
         if (!torchSkip.equals("-")) {
             line(b, "   PyTorch peer skipped: %s", torchSkip);
         }
-        line(b, "   PyTorch BLAS: %s, core %s, %s threads; OMP_WAIT_POLICY %s (calibration, examples/s: %s)",
-                str(r, "rawTrainerPyTorch.blas.libraries.0"), str(r, "rawTrainerPyTorch.blas.corename"),
-                str(r, "rawTrainerPyTorch.blas.threads"), str(r, "rawTrainerPyTorch.ompWaitPolicy"),
-                str(r, "rawTrainerPyTorch.ompWaitPolicyCalibration"));
+        line(b, "   PyTorch BLAS: %s, core %s, %s threads; OMP_WAIT_POLICY %s", str(r, "rawTrainerPyTorch.blas.libraries.0"),
+                str(r, "rawTrainerPyTorch.blas.corename"), str(r, "rawTrainerPyTorch.blas.threads"),
+                str(r, "rawTrainerPyTorch.ompWaitPolicy"));
+        Object calibration = get(r, "rawTrainerPyTorch.threadCalibration");
+        if (calibration instanceof Map<?, ?> c) {
+            StringBuilder text = new StringBuilder();
+            c.forEach((k, v) -> {
+                if (v instanceof Number n) {
+                    text.append(text.length() == 0 ? "" : ", ").append(k).append(' ')
+                            .append(String.format(Locale.ROOT, "%,.0f/s", n.doubleValue()));
+                }
+            });
+            line(b, "   PyTorch thread settings tried (batch 64, 3 s each; the fastest is used): %s", text);
+        }
         b.append('\n');
 
         line(b, "2. End to end: learned examples/s from a pre-loaded topic (first to last example learned)");

@@ -80,6 +80,7 @@ public final class ServiceBenchmark {
     private final int peerSeconds = Integer.getInteger("bench.peerSeconds", 40);
     private final int memoryTimeoutSeconds = Integer.getInteger("bench.memoryTimeoutSeconds", 600);
     private String ompWaitPolicy = System.getProperty("bench.ompWaitPolicy", "");
+    private int openblasThreads = torchThreads;
     private Map<String, Object> torchCalibration;
 
     private final Map<String, Object> results = new LinkedHashMap<>();
@@ -241,47 +242,55 @@ public final class ServiceBenchmark {
 
     private Map<String, Object> torchTrainer(int batch) throws Exception {
         calibrateTorch();
-        log("PyTorch peer: torch_trainer.py, batch %d, %d epochs, %d threads, OMP_WAIT_POLICY %s", batch, rawEpochs,
-                torchThreads, ompWaitPolicy.isEmpty() ? "default" : ompWaitPolicy);
+        log("PyTorch peer: torch_trainer.py, batch %d, %d epochs, %d threads, OMP_WAIT_POLICY %s, OpenBLAS %d threads",
+                batch, rawEpochs, torchThreads, ompWaitPolicy.isEmpty() ? "default" : ompWaitPolicy, openblasThreads);
         Map<String, Object> m = pythonJson(List.of(python, scripts.resolve("torch_trainer.py").toString(), "--data",
                 data.toString(), "--batches", Integer.toString(batch), "--epochs", Integer.toString(rawEpochs),
                 "--threads", Integer.toString(torchThreads), "--max-seconds", Integer.toString(peerSeconds)),
                 "torch-trainer-" + batch, 600);
-        m.put("ompWaitPolicyCalibration", torchCalibration);
+        m.put("threadCalibration", torchCalibration);
         return m;
     }
 
     /**
-     * PyTorch's OpenMP threads spin while they wait (GNU OpenMP's default); on a machine whose two cores are shared
-     * with other builds two spinning threads can make a step 20x slower. Unless {@code bench.ompWaitPolicy} says
-     * which, a 3-second run of each policy (default and PASSIVE, both with the peer's threads) picks the faster one
-     * for both PyTorch peers, so the peer is not handicapped by the machine's load.
+     * PyTorch's OpenMP threads spin while they wait (GNU OpenMP's default), and Debian's torch calls an OpenBLAS that
+     * has threads of its own: on two cores, two spinning OpenMP threads beside two OpenBLAS threads made a step 10x
+     * slower here, more so when other builds share the cores. Unless {@code bench.ompWaitPolicy} fixes the policy, a
+     * 3-second run of each setting (OMP_WAIT_POLICY default or PASSIVE, OpenBLAS with the peer's thread count or 1;
+     * torch's own threads stay {@code bench.torchThreads}) picks the fastest for both PyTorch peers, so the peer is
+     * not handicapped by a thread setting.
      */
     private void calibrateTorch() throws Exception {
         if (torchCalibration != null) {
             return;
         }
         torchCalibration = new LinkedHashMap<>();
-        if (!ompWaitPolicy.isEmpty()) {
-            torchCalibration.put("chosen", ompWaitPolicy + " (bench.ompWaitPolicy)");
-            return;
+        List<String[]> settings = new ArrayList<>();
+        for (String policy : ompWaitPolicy.isEmpty() ? List.of("", "PASSIVE") : List.of(ompWaitPolicy)) {
+            for (int blas : torchThreads > 1 ? new int[] {torchThreads, 1} : new int[] {1}) {
+                settings.add(new String[] {policy, Integer.toString(blas)});
+            }
         }
         double best = -1;
-        for (String policy : List.of("", "PASSIVE")) {
-            ompWaitPolicy = policy;
+        String[] chosen = settings.get(0);
+        for (String[] setting : settings) {
+            ompWaitPolicy = setting[0];
+            openblasThreads = Integer.parseInt(setting[1]);
             Map<String, Object> r = pythonJson(List.of(python, scripts.resolve("torch_trainer.py").toString(),
                     "--threads", Integer.toString(torchThreads), "--calibrate", "3"), "torch-calibrate", 120);
             double rate = ((Number) r.get("examplesPerSecond")).doubleValue();
-            torchCalibration.put(policy.isEmpty() ? "default" : policy, rate);
-            log("PyTorch calibration, OMP_WAIT_POLICY %s: %,.0f examples/s at batch 64",
-                    policy.isEmpty() ? "default" : policy, rate);
+            String name = "OMP_WAIT_POLICY=" + (setting[0].isEmpty() ? "default" : setting[0])
+                    + " OPENBLAS_NUM_THREADS=" + setting[1];
+            torchCalibration.put(name, rate);
+            log("PyTorch calibration, %s: %,.0f examples/s at batch 64", name, rate);
             if (rate > best) {
                 best = rate;
-                torchCalibration.put("chosen", policy.isEmpty() ? "default" : policy);
+                chosen = setting;
+                torchCalibration.put("chosen", name);
             }
         }
-        String chosen = (String) torchCalibration.get("chosen");
-        ompWaitPolicy = chosen.equals("default") ? "" : chosen;
+        ompWaitPolicy = chosen[0];
+        openblasThreads = Integer.parseInt(chosen[1]);
     }
 
     // ------------------------------------------------------------------ end to end
@@ -795,7 +804,7 @@ public final class ServiceBenchmark {
     private Map<String, Object> pythonJson(List<String> command, String name, int timeoutSeconds) throws Exception {
         Map<String, String> env = new HashMap<>();
         env.put("OMP_NUM_THREADS", Integer.toString(torchThreads));
-        env.put("OPENBLAS_NUM_THREADS", Integer.toString(torchThreads));
+        env.put("OPENBLAS_NUM_THREADS", Integer.toString(openblasThreads));
         String wait = ompWaitPolicy;
         if (!wait.isEmpty()) {
             env.put("OMP_WAIT_POLICY", wait);
@@ -810,6 +819,7 @@ public final class ServiceBenchmark {
         Map<String, Object> m = new LinkedHashMap<>();
         result.forEach((k, v) -> m.put(String.valueOf(k), v));
         m.put("ompWaitPolicy", wait.isEmpty() ? "default" : wait);
+        m.put("openblasThreads", openblasThreads);
         return m;
     }
 
