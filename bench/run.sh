@@ -9,9 +9,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# ND4J's OpenBLAS misdetects AVX-512 Xeons (5x slower float32 gemm); one OpenBLAS thread (README "Build notes").
-if grep -q -m1 avx512f /proc/cpuinfo; then coretype=SKYLAKEX; else coretype=HASWELL; fi
-export OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-$coretype} OMP_NUM_THREADS=1
+# ND4J's OpenBLAS misdetects recent CPUs; the core type for this one, and one OpenBLAS thread (README "Build notes").
+coretype=$(bin/openblas-coretype)
+if [ -n "$coretype" ]; then export OPENBLAS_CORETYPE=$coretype; fi
+export OMP_NUM_THREADS=1
 
 DATA=${FASHION_MNIST_DIR:-/usr/share/datasets/fashion-mnist}
 PYTHON=${BENCH_PYTHON:-/usr/bin/python3}   # Debian's python3, where python3-torch lives (not a pyenv shim)
@@ -33,9 +34,9 @@ if [ "${1:-}" != "--no-build" ]; then
   echo "[bench] building the service and the benchmark classes (./mvnw package -DskipTests)"
   offline=-o
   ./mvnw -B -ntp -q $offline package dependency:build-classpath -DskipTests \
-      -Dmdep.outputFile="$OUT/cp.txt" -Dmdep.includeScope=test -Dopenblas.coretype="$OPENBLAS_CORETYPE" \
+      -Dmdep.outputFile="$OUT/cp.txt" -Dmdep.includeScope=test -Dopenblas.coretype="${OPENBLAS_CORETYPE:-}" \
     || ./mvnw -B -ntp -q package dependency:build-classpath -DskipTests \
-      -Dmdep.outputFile="$OUT/cp.txt" -Dmdep.includeScope=test -Dopenblas.coretype="$OPENBLAS_CORETYPE"
+      -Dmdep.outputFile="$OUT/cp.txt" -Dmdep.includeScope=test -Dopenblas.coretype="${OPENBLAS_CORETYPE:-}"
   echo "[bench] build took $(( $(date +%s) - start )) s"
 fi
 [ -f "$OUT/cp.txt" ] || { echo "no $OUT/cp.txt: run without --no-build" >&2; exit 1; }
