@@ -4,6 +4,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.streamingmlp.nn.Activation;
+import org.streamingmlp.nn.LossKind;
 import org.streamingmlp.nn.Mlp;
 import org.streamingmlp.nn.NumericBuffer;
 import org.streamingmlp.nn.Softmax;
@@ -53,7 +54,7 @@ final class Inference {
         NumericBuffer ob = NumericBuffer.of(out);
         if (config.loss().classifies()) {
             Softmax.forward(ob, ob, n, k);
-        } else if (config.loss() == org.streamingmlp.nn.LossKind.BCE_WITH_LOGITS) {
+        } else if (config.loss() == LossKind.BCE_WITH_LOGITS) {
             for (int i = 0; i < n * k; i++) {
                 ob.set(i, Activation.sigmoid(ob.get(i)));
             }

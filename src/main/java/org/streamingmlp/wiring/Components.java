@@ -1,5 +1,7 @@
 package org.streamingmlp.wiring;
 
+import java.util.Map;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -115,7 +117,7 @@ class Components {
     @Singleton
     ResumePositions resumePositions(ModelBootstrap bootstrap, OffsetRanges taken) {
         return new ResumePositions(bootstrap.checkpoint().map(c -> c.positions().all())
-                .orElse(java.util.Map.of()), taken);
+                .orElse(Map.of()), taken);
     }
 
     @Produces
@@ -135,7 +137,7 @@ class Components {
         Evaluator evaluator = new Evaluator(model, window, monitor,
                 new Evaluator.Schedule(t.validateEverySteps(), t.minValidationExamples()));
         StreamPositions positions = new StreamPositions(bootstrap.checkpoint().map(c -> c.positions().training())
-                .orElse(java.util.Map.of()), window);
+                .orElse(Map.of()), window);
         Checkpointer checkpointer = new Checkpointer(bootstrap.store(),
                 new Checkpointer.Schedule(config.checkpoint().everySteps(), config.checkpoint().interval()),
                 bootstrap.configuration(), positions, model.learner().step());
