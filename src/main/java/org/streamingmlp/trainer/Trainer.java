@@ -90,8 +90,7 @@ public final class Trainer implements Runnable {
      * Fails at once when checkpointing is off ({@code mlp.checkpoint.dir} unset).
      */
     public CompletableFuture<Path> requestCheckpoint() {
-        return running ? checkpointer.request()
-                : CompletableFuture.failedFuture(new IllegalStateException("the trainer is stopping"));
+        return checkpointer.request();   // refused once the trainer closes; one that comes later fails at close
     }
 
     /** The latest state: refreshed after every batch (throughput: at every report interval). */
