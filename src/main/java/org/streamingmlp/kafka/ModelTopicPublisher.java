@@ -1,7 +1,9 @@
 package org.streamingmlp.kafka;
 
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,11 +82,15 @@ public class ModelTopicPublisher {
     private long lastVersion = -1;
     private int lastChunks;
     private Timer publishTime;
+    /** This trainer run: {@code <instance>@<JVM start>}. */
+    private String lineage;
 
     void start(@Observes StartupEvent event) {
         if (!config.role().trains()) {
             return;
         }
+        lineage = InstanceName.of(config) + "@"
+                + Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime());
         publishTime = Timer.builder("mlp.model.publish").description("writing one snapshot to the model topic")
                 .register(registry);
         schedule = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -140,8 +146,8 @@ public class ModelTopicPublisher {
         }
         awaitAll(sends);
         SortedMap<String, String> configuration = ModelConfiguration.of(config);
-        ModelRelease release = new ModelRelease(model, snapshot.version(), snapshot.step(), chunks, bytes.length,
-                ReleaseAssembler.sha256(bytes), System.currentTimeMillis(), configuration,
+        ModelRelease release = new ModelRelease(model, lineage, snapshot.version(), snapshot.step(), chunks,
+                bytes.length, ReleaseAssembler.sha256(bytes), System.currentTimeMillis(), configuration,
                 new TreeMap<>(Map.of("instance", InstanceName.of(config))));
         try {
             awaitAll(List.of(send(topic, model, mapper.writeValueAsBytes(release))));

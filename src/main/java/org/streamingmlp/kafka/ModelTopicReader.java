@@ -70,6 +70,7 @@ public class ModelTopicReader {
     KafkaClientService clients;
 
     private ReleaseAssembler assembler;
+    private String lineage;
     /** End of the model topic when this predictor first read it: it has caught up once it read that far. */
     private Map<TopicPartition, Long> endAtStart;
     private final Map<TopicPartition, Long> readUpTo = new HashMap<>();
@@ -142,7 +143,14 @@ public class ModelTopicReader {
             List<String> accepted = ModelConfiguration.changes(release.configuration(), ModelConfiguration.of(config));
             ModelSnapshot snapshot = SnapshotFormat.decode(complete.bytes(), release.version(), release.step(), training);
             boolean first = snapshots.current().isEmpty();
-            snapshots.publish(snapshot, release.publishedAt());
+            if (lineage != null && !lineage.equals(release.lineage())) {
+                LOG.infof("Trainer %s took over model %s (was %s): serving its version %d", release.lineage(),
+                        release.model(), lineage, release.version());
+                snapshots.replace(snapshot, release.publishedAt());
+            } else {
+                snapshots.publish(snapshot, release.publishedAt());
+            }
+            lineage = release.lineage();
             registry.counter("mlp.model.releases", "outcome", "applied").increment();
             if (first && !accepted.isEmpty()) {
                 LOG.infof("Model %s was trained under other settings that do not change its answers: %s",

@@ -34,6 +34,14 @@ public final class SnapshotRegistry {
         });
     }
 
+    /**
+     * Publishes the first snapshot of a new lineage (another trainer took over): its versions may start lower than
+     * the one served now. Only a predictor, which follows the model topic's order, does this.
+     */
+    public void replace(ModelSnapshot snapshot, long publishedAt) {
+        current.set(new Published(snapshot, publishedAt));
+    }
+
     public Optional<ModelSnapshot> current() {
         return Optional.ofNullable(current.get()).map(Published::snapshot);
     }

@@ -88,18 +88,34 @@ class ModelDistributionTest {
         byte[] bytes = {1, 2, 3, 4, 5};
         ReleaseAssembler assembler = new ReleaseAssembler("m");
         assembler.chunk("m", 5, 0, bytes);
-        ModelRelease corrupt = new ModelRelease("m", 5, 0, 1, 5, ReleaseAssembler.sha256(new byte[]{9}), 0,
+        ModelRelease corrupt = new ModelRelease("m", "t1", 5, 0, 1, 5, ReleaseAssembler.sha256(new byte[]{9}), 0,
                 new TreeMap<>(), new TreeMap<>());
         assertEquals(Optional.empty(), assembler.release(corrupt));
         assertEquals(Optional.empty(), assembler.release(release("other", 5, 1, bytes)), "another model's");
         assertTrue(assembler.release(release("m", 5, 1, bytes)).isPresent());
         assembler.chunk("m", 4, 0, bytes);
         assertEquals(Optional.empty(), assembler.release(release("m", 4, 1, bytes)), "older than the applied one");
-        assertEquals(0, assembler.pendingVersions(), "chunks of passed versions are not kept");
+        assertEquals(0, assembler.pendingVersions(), "chunks before an applied release are not kept");
+    }
+
+    @Test
+    void aNewLineageIsAppliedEvenWithLowerVersions() {
+        byte[] bytes = {1, 2, 3};
+        ReleaseAssembler assembler = new ReleaseAssembler("m");
+        assembler.chunk("m", 40, 0, bytes);
+        assertTrue(assembler.release(release("m", "t1", 40, 1, bytes)).isPresent());
+        assembler.chunk("m", 2, 0, bytes);
+        assertTrue(assembler.release(release("m", "t2", 2, 1, bytes)).isPresent(), "a standby took over");
+        assembler.chunk("m", 1, 0, bytes);
+        assertEquals(Optional.empty(), assembler.release(release("m", "t2", 1, 1, bytes)), "older, same lineage");
     }
 
     private static ModelRelease release(String model, long version, int chunks, byte[] bytes) {
-        return new ModelRelease(model, version, 0, chunks, bytes.length, ReleaseAssembler.sha256(bytes), 0,
+        return release(model, "t1", version, chunks, bytes);
+    }
+
+    private static ModelRelease release(String model, String lineage, long version, int chunks, byte[] bytes) {
+        return new ModelRelease(model, lineage, version, 0, chunks, bytes.length, ReleaseAssembler.sha256(bytes), 0,
                 new TreeMap<>(), new TreeMap<>());
     }
 }

@@ -24,8 +24,8 @@ import org.streamingmlp.broker.EmbeddedKafkaBroker;
 /**
  * One trainer and two predictors as separate processes against a real broker: the predictors serve the trainer's
  * newest version from the model topic, share the request topic, lose no request when one of them is SIGKILLed, a
- * restarted predictor is ready with the newest model without training, and a second trainer of the model refuses to
- * train (it stands by).
+ * restarted predictor is ready with the newest model without training, a second trainer of the model refuses to
+ * train (it stands by), and takes over when the active one is SIGKILLed, with the predictors following it.
  */
 class RolesIT {
 
@@ -100,9 +100,21 @@ class RolesIT {
                     assertEquals(0, model(second).at("/training/examplesSeen").asLong(), "the standby trained");
                     assertEquals(503, second.status("/q/health/ready"), "a standby trainer is not ready");
                     assertTrue(Files.readString(second.log).contains("another trainer of this model"));
+
+                    // SIGKILL the active trainer: the standby takes over (from its own, empty checkpoint directory:
+                    // it learns the topic from the beginning), and the predictor follows its new lineage of versions.
+                    trainer.kill();
+                    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() ->
+                            model(second).at("/training/examplesSeen").asLong() >= 1920);
+                    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() ->
+                            second.status("/q/health/ready") == 200);
+                    await().atMost(PROPAGATION).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                            assertEquals(model(second).get("modelVersion").asLong(),
+                                    model(p2).get("modelVersion").asLong(),
+                                    "the predictor did not follow the new trainer; see " + p2.log));
+                    assertTrue(Files.readString(p2.log).contains("took over model"));
                     second.stop();
                 }
-                trainer.stop();
                 p2.stop();
             }
         }
