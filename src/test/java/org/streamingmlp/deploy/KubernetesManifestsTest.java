@@ -214,21 +214,11 @@ class KubernetesManifestsTest {
     @MethodSource("overlays")
     void environmentVariablesNameTheApplicationsSettings(String overlay) {
         List<Map<String, Object>> objects = Manifests.render(overlay);
-        Set<String> pendingEnvironment = ServiceConfiguration.PENDING_KEYS.stream()
-                .map(ServiceConfiguration::environmentVariable).collect(Collectors.toSet());
         List<String> unknown = new ArrayList<>();
         for (PodTemplate pod : PodTemplate.of(objects)) {
             for (Map<String, Object> container : pod.containers()) {
-                for (String name : envNames(objects, container)) {
-                    boolean known = ServiceConfiguration.CONTAINER_ENVIRONMENT.contains(name)
-                            || (name.startsWith("MLP_") && (config.keyOfEnvironmentVariable(name) != null
-                                    || pendingEnvironment.contains(name)))
-                            || (name.startsWith("KAFKA_") && (config.readsEnvironmentVariable(name)
-                                    || ServiceConfiguration.PENDING_KAFKA_ENVIRONMENT.contains(name)));
-                    if (!known) {
-                        unknown.add(pod.workload() + ": " + name);
-                    }
-                }
+                envNames(objects, container).stream().filter(name -> !config.isSetting(name))
+                        .forEach(name -> unknown.add(pod.workload() + ": " + name));
             }
         }
         assertEquals(List.of(), unknown, overlay + ": environment variables that set nothing");
@@ -245,8 +235,7 @@ class KubernetesManifestsTest {
         Map<String, String> env = env(container);
         assertEquals("trainer", env.get("MLP_ROLE"));
 
-        String checkpointKey = config.keys().stream().filter(k -> k.matches("mlp\\.checkpoints?\\.dir")).findFirst()
-                .orElseThrow(() -> new AssertionError("ServiceConfig has no checkpoint directory key"));
+        String checkpointKey = config.checkpointDirectoryKey();
         String dir = env.get(ServiceConfiguration.environmentVariable(checkpointKey));
         assertEquals("/var/lib/streaming-mlp/checkpoints", dir, "checkpoints on: " + checkpointKey);
         Set<String> claims = Yamls.list(trainer, "spec", "volumeClaimTemplates").stream()

@@ -125,6 +125,31 @@ final class ServiceConfiguration {
         return properties.values().stream().anyMatch(v -> reference.matcher(v.toString()).find());
     }
 
+    /**
+     * Whether an environment variable of a container sets something the application reads: MLP_* a key of
+     * ServiceConfig (or a pending one), KAFKA_* a variable application.properties reads (or a pending one), or one
+     * of the container's own ({@link #CONTAINER_ENVIRONMENT}).
+     */
+    boolean isSetting(String name) {
+        if (CONTAINER_ENVIRONMENT.contains(name)) {
+            return true;
+        }
+        if (name.startsWith("MLP_")) {
+            return keyOfEnvironmentVariable(name) != null
+                    || PENDING_KEYS.stream().map(ServiceConfiguration::environmentVariable).anyMatch(name::equals);
+        }
+        if (name.startsWith("KAFKA_")) {
+            return readsEnvironmentVariable(name) || PENDING_KAFKA_ENVIRONMENT.contains(name);
+        }
+        return false;
+    }
+
+    /** The key of the checkpoint directory ({@code mlp.checkpoint.dir}). */
+    String checkpointDirectoryKey() {
+        return keys.stream().filter(k -> k.matches("mlp\\.checkpoints?\\.dir")).findFirst()
+                .orElseThrow(() -> new AssertionError("ServiceConfig has no checkpoint directory key"));
+    }
+
     /** HTTP port of the API. */
     int httpPort() {
         return Integer.parseInt(property("quarkus.http.port", "8080"));
