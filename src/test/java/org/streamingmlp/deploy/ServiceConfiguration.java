@@ -32,8 +32,7 @@ final class ServiceConfiguration {
      * Once ServiceConfig defines one, remove it here: {@code KubernetesManifestsTest} fails until then, so that the
      * check of the manifests against the real key takes over.
      */
-    static final Set<String> PENDING_KEYS = Set.of(
-            "mlp.role", "mlp.instance-id", "mlp.topics.model", "mlp.model.name", "mlp.distribution.publish-interval");
+    static final Set<String> PENDING_KEYS = Set.of();
 
     /** Default of the pending {@code mlp.topics.model}. */
     static final String PENDING_MODEL_TOPIC = "mlp.model";
