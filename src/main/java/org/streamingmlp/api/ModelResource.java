@@ -33,9 +33,12 @@ public class ModelResource {
      * @param trainerAlive  whether the trainer thread runs
      * @param configuration the settings the model is trained under, by key
      * @param provenance    where the model comes from
+     * @param numerics      whether the published model's parameters and standardisation are finite (null before
+     *                      the first snapshot)
      */
     public record ModelView(Long modelVersion, MetricsReport training, boolean trainerAlive,
-                            SortedMap<String, String> configuration, ProvenanceView provenance) {
+                            SortedMap<String, String> configuration, ProvenanceView provenance,
+                            ModelNumerics numerics) {
     }
 
     /**
@@ -68,6 +71,7 @@ public class ModelResource {
         SortedMap<String, String> configuration = ModelConfiguration.of(config);
         return new ModelView(snapshots.current().map(ModelSnapshot::version).orElse(null),
                 figures.with(trainer.status()), trainer.alive(), configuration,
-                new ProvenanceView(Provenance.configHash(configuration), offsets.snapshot(), Provenance.versions()));
+                new ProvenanceView(Provenance.configHash(configuration), offsets.snapshot(), Provenance.versions()),
+                snapshots.current().map(ModelNumerics::of).orElse(null));
     }
 }

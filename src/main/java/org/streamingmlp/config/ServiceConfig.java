@@ -318,12 +318,30 @@ public interface ServiceConfig {
         /** The transactional producer's id: unique per predictor instance and stable across its restarts. */
         @WithDefault("streaming-mlp-answers")
         String transactionalId();
+
+        /**
+         * {@code POST /predict} answers 413 (reason TOO_MANY_REQUESTS) to an array of more requests: one call is one
+         * forward pass, and a huge one would hold the snapshot that the trainer's scoring also needs.
+         */
+        @WithDefault("1000")
+        int maxRequestsPerCall();
     }
 
     interface Records {
         /** Larger record values are rejected (reason OVERSIZED) before they are parsed. */
         @WithDefault("262144")
         int maxBytes();
+
+        /**
+         * A feature whose magnitude is larger is rejected (reason FEATURE_OUT_OF_RANGE): a finite float of 1e30
+         * would dominate every gradient, and the standardisation statistics for good.
+         */
+        @WithDefault("1e6")
+        double maxFeatureMagnitude();
+
+        /** A larger example weight is rejected (reason WEIGHT_OUT_OF_RANGE): one example would outweigh its batch. */
+        @WithDefault("1000")
+        double maxWeight();
     }
 
     interface Metrics {

@@ -64,7 +64,7 @@ class Components {
     RecordFormats recordFormats(ServiceConfig config, ObjectMapper mapper, TrainingConfig training,
                                 RecordSchema schema) {
         return new RecordFormats(mapper, new RecordRules(config.model().inputSize(), config.model().outputSize(),
-                training.loss(), config.records().maxBytes(), schema));
+                training.loss(), config.records().maxBytes(), schema, LearnerSettings.valueLimits(config)));
     }
 
     @Produces
