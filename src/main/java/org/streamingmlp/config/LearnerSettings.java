@@ -71,6 +71,12 @@ public final class LearnerSettings {
             throw new IllegalArgumentException("mlp.checkpoint.interval must be at least 1s, got "
                     + config.checkpoint().interval());
         }
+        config.checkpoint().maxAge().ifPresent(age -> {
+            if (age.compareTo(config.checkpoint().interval()) <= 0) {
+                throw new IllegalArgumentException("mlp.checkpoint.max-age (" + age
+                        + ") must be longer than mlp.checkpoint.interval (" + config.checkpoint().interval() + ")");
+            }
+        });
         if (t.snapshotInterval().isNegative() || t.snapshotInterval().isZero()) {
             throw new IllegalArgumentException("mlp.training.snapshot-interval must be positive, got "
                     + t.snapshotInterval());

@@ -304,6 +304,12 @@ public interface ServiceConfig {
         /** ...or after this long, if the model changed. Also on graceful shutdown and on POST /model/checkpoint. */
         @WithDefault("60s")
         Duration interval();
+
+        /**
+         * The {@code checkpoints} readiness check is DOWN while the model has steps that no checkpoint holds for
+         * longer than this (writes failing: a full disk); unset: no such check.
+         */
+        Optional<Duration> maxAge();
     }
 
     /** Delivery of prediction answers. */
