@@ -86,6 +86,8 @@ class HostileInputIT {
                 double cleanAccuracy = clean.check(kafka, cleanProcess);
                 assertTrue(cleanAccuracy > 0.5, "the clean run learned nothing: prequential accuracy "
                         + cleanAccuracy);
+                System.out.printf("HostileInputIT: %d bad records dead-lettered; prequential accuracy clean %.5f, "
+                        + "fuzzed %.5f%n", fuzzed.bad.size(), cleanAccuracy, fuzzedAccuracy);
                 assertEquals(cleanAccuracy, fuzzedAccuracy, 0.01,
                         "prequential accuracy with and without the bad records");
                 fuzzedService.get("/q/health/ready");   // 200 after all of it, or it throws with the failing checks
