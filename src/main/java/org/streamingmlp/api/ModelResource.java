@@ -36,10 +36,12 @@ public class ModelResource {
      * @param trainerAlive  whether the trainer thread runs (false in a predictor)
      * @param configuration the settings the model is trained under, by key
      * @param provenance    where the model comes from
+     * @param numerics      whether the published model's parameters and standardisation are finite (null before
+     *                      the first snapshot)
      */
     public record ModelView(String role, Long modelVersion, Double snapshotAgeSeconds, MetricsReport training,
-                            boolean trainerAlive,
-                            SortedMap<String, String> configuration, ProvenanceView provenance) {
+                            boolean trainerAlive, SortedMap<String, String> configuration,
+                            ProvenanceView provenance, ModelNumerics numerics) {
     }
 
     /**
@@ -73,6 +75,7 @@ public class ModelResource {
         return new ModelView(config.role().configName(), snapshots.current().map(ModelSnapshot::version).orElse(null),
                 SnapshotAge.seconds(snapshots), trainer.status().map(figures::with).orElse(null),
                 trainer.trains() && trainer.alive(), configuration,
-                new ProvenanceView(Provenance.configHash(configuration), offsets.snapshot(), Provenance.versions()));
+                new ProvenanceView(Provenance.configHash(configuration), offsets.snapshot(), Provenance.versions()),
+                snapshots.current().map(ModelNumerics::of).orElse(null));
     }
 }

@@ -19,6 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.streamingmlp.codec.RecordFormats;
+import org.streamingmlp.config.ServiceConfig;
 import org.streamingmlp.record.InvalidRecordException;
 import org.streamingmlp.record.PredictionRequest;
 import org.streamingmlp.record.RejectReason;
@@ -28,7 +29,9 @@ import org.streamingmlp.serving.PredictionService;
 /**
  * {@code POST /predict}: one request object ({@code {"id": "r-1", "features": [...]}}, or named fields with a
  * feature schema) or an array of them. Answers with one {@link Answer}, or an array in the same order, as on the
- * predictions topic. A bad request gets 400 with the same reason codes as the dead-letter topic.
+ * predictions topic. A bad request gets 400 with the same reason codes as the dead-letter topic; an array of more
+ * than {@code mlp.predictions.max-requests-per-call} requests gets 413 ({@code too-many-requests}), and a body above
+ * {@code quarkus.http.limits.max-body-size} gets 413 from Quarkus before it is read.
  */
 @Path("/predict")
 public class PredictResource {
@@ -42,12 +45,16 @@ public class PredictResource {
     @Inject
     ObjectMapper mapper;
 
+    @Inject
+    ServiceConfig config;
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @APIResponse(responseCode = "200", description = "an answer, or an array of answers for an array of requests",
             content = @Content(schema = @Schema(oneOf = {Answer.class, Answer[].class})))
     @APIResponse(responseCode = "400", content = @Content(schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", content = @Content(schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "503", content = @Content(schema = @Schema(implementation = Problem.class)))
     public Response predict(byte[] body) {
         JsonNode root;
@@ -61,6 +68,14 @@ public class PredictResource {
         if (single) {
             nodes.add(root);
         } else if (root != null && root.isArray()) {
+            int limit = config.predictions().maxRequestsPerCall();
+            if (root.size() > limit) {
+                return Response.status(Response.Status.REQUEST_ENTITY_TOO_LARGE)
+                        .entity(new Problem(RejectReason.TOO_MANY_REQUESTS.code(), root.size()
+                                + " requests in one call, more than mlp.predictions.max-requests-per-call=" + limit,
+                                null))
+                        .build();
+            }
             root.forEach(nodes::add);
         } else {
             return badRequest(RejectReason.UNDECODABLE, "expected a request object or an array of them", null);

@@ -39,7 +39,9 @@ import org.streamingmlp.optim.AdamW;
  * </pre>
  * A checkpoint is written into a hidden temporary directory, every file and the directory are fsync'ed, and it is
  * renamed into place atomically, so a half-written checkpoint is never visible. The newest {@code keep} are kept.
- * Loading takes the newest valid one; a corrupt one is reported and the previous one is used.
+ * Loading takes the newest valid one; a corrupt one is reported and the previous one is used. A failed write (a full
+ * disk) removes its temporary directory; one left by a crash is removed at startup
+ * ({@link #removeStaleTemporaries()}), so failures never fill the disk further.
  */
 public final class CheckpointStore {
 
@@ -50,6 +52,7 @@ public final class CheckpointStore {
     static final String OPTIMIZER = "optimizer.safetensors";
     static final String STATE = "state.json";
     static final String COMMIT = "COMMIT";
+    static final String TEMPORARY_SUFFIX = ".tmp";
 
     private final Path directory;
     private final int keep;
@@ -67,9 +70,43 @@ public final class CheckpointStore {
         Files.createDirectories(directory);
         String name = String.format("%s%012d", PREFIX, checkpoint.modelVersion());
         Path target = directory.resolve(name);
-        Path temporary = directory.resolve("." + name + ".tmp");
+        Path temporary = directory.resolve("." + name + TEMPORARY_SUFFIX);
         deleteRecursively(temporary);
         Files.createDirectory(temporary);
+        try {
+            writeInto(temporary, target, checkpoint);
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(temporary);
+            throw e;
+        }
+        syncDirectory(directory);
+        prune();
+        return target;
+    }
+
+    /**
+     * Removes the temporary directories that a write interrupted by a crash left behind (a failed write removes its
+     * own); returns how many. Called at startup, before any write.
+     */
+    public int removeStaleTemporaries() throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return 0;
+        }
+        List<Path> stale;
+        try (Stream<Path> entries = Files.list(directory)) {
+            stale = entries.filter(p -> {
+                String name = p.getFileName().toString();
+                return name.startsWith("." + PREFIX) && name.endsWith(TEMPORARY_SUFFIX);
+            }).toList();
+        }
+        for (Path p : stale) {
+            deleteRecursively(p);
+            LOG.warnf("Removed %s, left by an interrupted checkpoint write", p);
+        }
+        return stale.size();
+    }
+
+    private void writeInto(Path temporary, Path target, Checkpoint checkpoint) throws IOException {
         TrainingState training = checkpoint.training();
         byte[] model = SafeTensors.encode(modelTensors(checkpoint), Map.of("format", "pt"));
         Map<String, SafeTensors.Tensor> moments = new LinkedHashMap<>();
@@ -89,9 +126,6 @@ public final class CheckpointStore {
         } catch (AtomicMoveNotSupportedException e) {
             throw new IOException("the checkpoint directory " + directory + " does not support atomic renames", e);
         }
-        syncDirectory(directory);
-        prune();
-        return target;
     }
 
     /** The newest checkpoint that passes its checksums; corrupt ones are logged and skipped. */
@@ -213,6 +247,15 @@ public final class CheckpointStore {
         } catch (IOException e) {
             // Some file systems cannot open a directory for fsync; the rename is still atomic there.
             LOG.debugf("Could not fsync directory %s: %s", dir, e.getMessage());
+        }
+    }
+
+    private static void deleteQuietly(Path path) {
+        try {
+            deleteRecursively(path);
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf("Could not remove %s after a failed checkpoint write (%s); it is removed at the next startup",
+                    path, e.getMessage());
         }
     }
 

@@ -18,6 +18,7 @@ final class RecordValidator {
     private final LossKind loss;
     private final int maxBytes;
     private final RecordSchema schema;
+    private final ValueLimits limits;
 
     RecordValidator(RecordRules rules) {
         this.inputSize = rules.inputSize();
@@ -25,6 +26,7 @@ final class RecordValidator {
         this.loss = rules.loss();
         this.maxBytes = rules.maxBytes();
         this.schema = rules.schema();
+        this.limits = rules.limits();
     }
 
     RecordSchema schema() {
@@ -49,11 +51,18 @@ final class RecordValidator {
         return classIndex(index);
     }
 
-    /** An example's weight: finite, >= 0 and within float range; exactly 1 for the contrastive loss. */
+    /**
+     * An example's weight: finite, >= 0 and at most {@code mlp.records.max-weight}; exactly 1 for the contrastive
+     * loss.
+     */
     float weight(double weight) throws InvalidRecordException {
         if (!(weight >= 0) || weight > Float.MAX_VALUE) {
             throw new InvalidRecordException(RejectReason.INVALID_WEIGHT,
                     "'weight' must be a finite number >= 0, got " + weight);
+        }
+        if (weight > limits.maxWeight()) {
+            throw new InvalidRecordException(RejectReason.WEIGHT_OUT_OF_RANGE,
+                    "'weight' " + weight + " is above mlp.records.max-weight=" + limits.maxWeight());
         }
         if (loss == LossKind.CONTRASTIVE && weight != 1) {
             throw new InvalidRecordException(RejectReason.INVALID_WEIGHT,
@@ -90,10 +99,16 @@ final class RecordValidator {
         }
     }
 
-    /** Features of the configured width, every one a finite float. */
+    /** Features of the configured width, every one a finite float of magnitude <= mlp.records.max-feature-magnitude. */
     float[] features(float[] features) throws InvalidRecordException {
         checkFeatureCount(features.length);
         checkFinite(features, "feature", RejectReason.NON_FINITE_FEATURE);
+        for (int i = 0; i < features.length; i++) {
+            if (Math.abs(features[i]) > limits.maxFeatureMagnitude()) {
+                throw new InvalidRecordException(RejectReason.FEATURE_OUT_OF_RANGE, "feature " + i + " = "
+                        + features[i] + " is beyond mlp.records.max-feature-magnitude=" + limits.maxFeatureMagnitude());
+            }
+        }
         return features;
     }
 

@@ -1,6 +1,7 @@
 package org.streamingmlp.config;
 
 import org.nd4j.linalg.api.buffer.DataType;
+import org.streamingmlp.codec.ValueLimits;
 import org.streamingmlp.learner.EarlyStoppingConfig;
 import org.streamingmlp.learner.PageHinkley;
 import org.streamingmlp.learner.TrainingConfig;
@@ -61,6 +62,8 @@ public final class LearnerSettings {
                     + ") must not exceed mlp.training.validation-window (" + t.validationWindow() + ")");
         }
         requirePositive("mlp.records.max-bytes", config.records().maxBytes());
+        valueLimits(config);
+        requirePositive("mlp.predictions.max-requests-per-call", config.predictions().maxRequestsPerCall());
         requirePositive("mlp.training.max-consecutive-skipped", t.maxConsecutiveSkipped());
         requirePositive("mlp.checkpoint.keep", config.checkpoint().keep());
         requirePositive("mlp.checkpoint.every-steps", config.checkpoint().everySteps());
@@ -68,6 +71,12 @@ public final class LearnerSettings {
             throw new IllegalArgumentException("mlp.checkpoint.interval must be at least 1s, got "
                     + config.checkpoint().interval());
         }
+        config.checkpoint().maxAge().ifPresent(age -> {
+            if (age.compareTo(config.checkpoint().interval()) <= 0) {
+                throw new IllegalArgumentException("mlp.checkpoint.max-age (" + age
+                        + ") must be longer than mlp.checkpoint.interval (" + config.checkpoint().interval() + ")");
+            }
+        });
         if (t.snapshotInterval().isNegative() || t.snapshotInterval().isZero()) {
             throw new IllegalArgumentException("mlp.training.snapshot-interval must be positive, got "
                     + t.snapshotInterval());
@@ -82,6 +91,11 @@ public final class LearnerSettings {
             throw new IllegalArgumentException("mlp.training.queue-capacity (" + t.queueCapacity()
                     + ") must be at least mlp.training.batch-size (" + t.batchSize() + ")");
         }
+    }
+
+    /** The bounds on record values; a bad one fails startup naming its key. */
+    public static ValueLimits valueLimits(ServiceConfig config) {
+        return new ValueLimits(config.records().maxFeatureMagnitude(), config.records().maxWeight());
     }
 
     private static void requirePositive(String key, long value) {

@@ -339,6 +339,12 @@ public interface ServiceConfig {
         /** ...or after this long, if the model changed. Also on graceful shutdown and on POST /model/checkpoint. */
         @WithDefault("60s")
         Duration interval();
+
+        /**
+         * The {@code checkpoints} readiness check is DOWN while the model has steps that no checkpoint holds for
+         * longer than this (writes failing: a full disk); unset: no such check.
+         */
+        Optional<Duration> maxAge();
     }
 
     /** Delivery of prediction answers. */
@@ -353,12 +359,30 @@ public interface ServiceConfig {
         /** Prefix of the transactional producer's id; the id is {@code <prefix>-<mlp.instance-id>}. */
         @WithDefault("streaming-mlp-answers")
         String transactionalId();
+
+        /**
+         * {@code POST /predict} answers 413 (reason TOO_MANY_REQUESTS) to an array of more requests: one call is one
+         * forward pass, and a huge one would hold the snapshot that the trainer's scoring also needs.
+         */
+        @WithDefault("1000")
+        int maxRequestsPerCall();
     }
 
     interface Records {
         /** Larger record values are rejected (reason OVERSIZED) before they are parsed. */
         @WithDefault("262144")
         int maxBytes();
+
+        /**
+         * A feature whose magnitude is larger is rejected (reason FEATURE_OUT_OF_RANGE): a finite float of 1e30
+         * would dominate every gradient, and the standardisation statistics for good.
+         */
+        @WithDefault("1e6")
+        double maxFeatureMagnitude();
+
+        /** A larger example weight is rejected (reason WEIGHT_OUT_OF_RANGE): one example would outweigh its batch. */
+        @WithDefault("1000")
+        double maxWeight();
     }
 
     interface Metrics {

@@ -20,7 +20,10 @@ import org.streamingmlp.record.SourceOffset;
 /**
  * The Kafka edges of the two labelled topics: each polled record goes to the {@link ExampleIngest} with its content
  * type and position; a refused one goes to the dead-letter topic. A batch is acknowledged only after its dead
- * letters are stored.
+ * letters are stored. An exception while handling one record (not a bad record: a failure of the service) never
+ * stops the channel: the record is dead-lettered as {@code processing-failed} and reported ({@link RecordFailures});
+ * if even its dead letter cannot be stored, the exception goes to the channel's {@code failure-strategy=ignore}
+ * (application.properties), which logs it and goes on.
  */
 @ApplicationScoped
 public class ExampleChannels {
@@ -33,6 +36,9 @@ public class ExampleChannels {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    RecordFailures failures;
 
     @Incoming(Channels.TRAINING)
     @Blocking
@@ -57,15 +63,28 @@ public class ExampleChannels {
             throws InterruptedException {
         markTaken(records);
         List<Uni<Void>> rejected = new ArrayList<>();
+        List<SourceOffset> rejectedAt = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {
+            SourceOffset source = source(record);
             try {
-                route.accept(ContentTypeHeader.of(record), record.value(), source(record));
+                route.accept(ContentTypeHeader.of(record), record.value(), source);
+                failures.passed(source);
             } catch (InvalidRecordException e) {
                 rejected.add(deadLetters.send(record, e));
+                rejectedAt.add(source);
+            } catch (RuntimeException e) {
+                failures.failed(channel, source, e);
+                rejected.add(deadLetters.send(record, ProcessingFailure.of(e)));
+                rejectedAt.add(source);
             }
         }
         registry.counter("mlp.records.consumed", "channel", channel).increment(records.count());
-        Sends.awaitAll(rejected);
+        try {
+            Sends.awaitAll(rejected);
+        } catch (RuntimeException e) {
+            rejectedAt.forEach(source -> failures.failed(channel, source, e));
+            throw e;
+        }
     }
 
     /** The whole batch is taken before any of it is handled (see {@link ExampleIngest#taken}). */

@@ -25,6 +25,7 @@ import org.streamingmlp.codec.RecordFormats;
 import org.streamingmlp.config.ServiceConfig;
 import org.streamingmlp.record.InvalidRecordException;
 import org.streamingmlp.record.PredictionRequest;
+import org.streamingmlp.record.SourceOffset;
 import org.streamingmlp.serving.Answer;
 import org.streamingmlp.serving.PredictionService;
 
@@ -39,6 +40,10 @@ import org.streamingmlp.serving.PredictionService;
  *   <li>exactly-once ({@code mlp.predictions.exactly-once=true}): answers, dead letters and offsets of the batch are
  *   one Kafka transaction ({@link TransactionalAnswers}).</li>
  * </ul>
+ * An exception while decoding a request or answering the batch (a failure of the service, not a bad request)
+ * dead-letters the requests concerned as {@code processing-failed} and is reported ({@link RecordFailures}); if the
+ * batch cannot be delivered at all, the exception goes to {@code failure-strategy=ignore}: logged, and consumption
+ * goes on. The channel never stops.
  */
 @ApplicationScoped
 public class PredictionChannel {
@@ -68,10 +73,24 @@ public class PredictionChannel {
     @Inject
     TransactionalAnswers transactional;
 
+    @Inject
+    RecordFailures failures;
+
     @Incoming(Channels.PREDICTION_REQUESTS)
     @Blocking
     public void answer(ConsumerRecords<byte[], byte[]> records) throws JsonProcessingException {
         List<ProducerRecord<byte[], byte[]>> out = answersAndDeadLetters(records);
+        try {
+            deliver(records, out);
+        } catch (RuntimeException e) {
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                failures.failed(Channels.PREDICTION_REQUESTS, source(record), e);
+            }
+            throw e;
+        }
+    }
+
+    private void deliver(ConsumerRecords<byte[], byte[]> records, List<ProducerRecord<byte[], byte[]>> out) {
         if (config.predictions().exactlyOnce()) {
             transactional.deliver(records, out);
         } else {
@@ -95,9 +114,23 @@ public class PredictionChannel {
                 accepted.add(record);
             } catch (InvalidRecordException e) {
                 rejected.add(deadLetters.record(config.topics().dlq(), record, e));
+            } catch (RuntimeException e) {
+                failures.failed(Channels.PREDICTION_REQUESTS, source(record), e);
+                rejected.add(deadLetters.record(config.topics().dlq(), record, ProcessingFailure.of(e)));
             }
         }
-        List<Answer> answered = predictions.answer(requests);
+        List<Answer> answered;
+        try {
+            answered = predictions.answer(requests);
+        } catch (RuntimeException e) {
+            // the batch's forward pass failed: its requests are dead-lettered, not retried forever
+            for (ConsumerRecord<byte[], byte[]> record : accepted) {
+                failures.failed(Channels.PREDICTION_REQUESTS, source(record), e);
+                rejected.add(deadLetters.record(config.topics().dlq(), record, ProcessingFailure.of(e)));
+            }
+            accepted.clear();
+            answered = List.of();
+        }
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(records.count());
         for (int i = 0; i < answered.size(); i++) {
             out.add(new ProducerRecord<>(config.topics().predictions(), accepted.get(i).key(),
@@ -106,6 +139,10 @@ public class PredictionChannel {
         out.addAll(rejected);
         registry.counter("mlp.predictions").increment(answered.size());
         return out;
+    }
+
+    private static SourceOffset source(ConsumerRecord<byte[], byte[]> record) {
+        return new SourceOffset(record.topic(), record.partition(), record.offset());
     }
 
     /** Through the predictions channel's producer, to the record's own topic (answers or dead letters). */

@@ -6,12 +6,17 @@ package org.streamingmlp.learner;
  * {@link TrainingConfig#standardizeFeatures()} is on, owned by the {@link OnlineLearner} like BatchNorm's running
  * statistics: a {@link ModelSnapshot} carries the immutable {@link FeatureScaling} its parameters were trained
  * under, a {@link TrainingState} carries it into checkpoints, and restoring a model restores its scaling.
+ *
+ * <p>A row with a non-finite value, or one whose update would make a statistic non-finite, is left out and counted
+ * ({@link #ignoredRows()}): one such row would otherwise wreck the scaling for the model's lifetime, checkpoints
+ * included. The count is a diagnostic of this process, not model state, so it is not checkpointed.
  */
 final class FeatureStandardizer {
 
     private long count;
     private double[] mean;
     private double[] m2;
+    private long ignored;
 
     FeatureStandardizer(int features) {
         this.mean = new double[features];
@@ -19,14 +24,35 @@ final class FeatureStandardizer {
     }
 
     void update(float[][] rows) {
+        double[] nextMean = new double[mean.length];
+        double[] nextM2 = new double[m2.length];
         for (float[] row : rows) {
+            if (!welford(row, count + 1, nextMean, nextM2)) {
+                ignored++;
+                continue;
+            }
             count++;
-            for (int j = 0; j < row.length; j++) {
-                double delta = row[j] - mean[j];
-                mean[j] += delta / count;
-                m2[j] += delta * (row[j] - mean[j]);
+            System.arraycopy(nextMean, 0, mean, 0, mean.length);
+            System.arraycopy(nextM2, 0, m2, 0, m2.length);
+        }
+    }
+
+    /** Welford's step for {@code row} as the n-th example into the given arrays; false if any result is not finite. */
+    private boolean welford(float[] row, long n, double[] nextMean, double[] nextM2) {
+        for (int j = 0; j < row.length; j++) {
+            double delta = row[j] - mean[j];
+            nextMean[j] = mean[j] + delta / n;
+            nextM2[j] = m2[j] + delta * (row[j] - nextMean[j]);
+            if (!Double.isFinite(nextMean[j]) || !Double.isFinite(nextM2[j])) {
+                return false;
             }
         }
+        return true;
+    }
+
+    /** Rows left out of the statistics because they were not finite or would have made them non-finite. */
+    long ignoredRows() {
+        return ignored;
     }
 
     FeatureScaling scaling() {

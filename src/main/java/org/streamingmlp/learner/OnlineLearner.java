@@ -114,13 +114,36 @@ public final class OnlineLearner {
 
     private StepResult learnMany(float[][] features, int[][] categories, Targets targets, float[] weights,
                                  Consumer<INDArray> evaluated) {
+        FeatureScaling before = featureScaling();
         if (standardizer != null) {
             standardizer.update(features);   // training mode: the statistics learn first, as BatchNorm's do
         }
-        INDArray x = converter.features(featureScaling().apply(features), categories);
-        INDArray t = converter.targets(targets, config.loss(), features.length);
-        double[] factors = weights == null ? null : ExampleWeights.rowFactors(weights, features.length, config.loss());
-        return learnBatch(x, t, factors, evaluated);
+        StepResult result;
+        try {
+            INDArray x = converter.features(featureScaling().apply(features), categories);
+            INDArray t = converter.targets(targets, config.loss(), features.length);
+            double[] factors = weights == null ? null
+                    : ExampleWeights.rowFactors(weights, features.length, config.loss());
+            result = learnBatch(x, t, factors, evaluated);
+        } catch (RuntimeException e) {
+            restoreScaling(before);
+            throw e;
+        }
+        if (result.skipped()) {
+            restoreScaling(before);   // a skipped step leaves no trace in the standardisation either
+        }
+        return result;
+    }
+
+    private void restoreScaling(FeatureScaling before) {
+        if (standardizer != null) {
+            standardizer.restore(before);
+        }
+    }
+
+    /** Training rows the standardisation left out for a non-finite value (0 when it is off); not checkpointed. */
+    public long ignoredScalingRows() {
+        return standardizer == null ? 0 : standardizer.ignoredRows();
     }
 
     /**

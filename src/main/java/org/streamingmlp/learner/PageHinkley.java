@@ -9,6 +9,9 @@ package org.streamingmlp.learner;
  * {@code delta} is the size of change tolerated as noise, {@code lambda} how much accumulated evidence a drift
  * needs. Values are expected to be smoothed by the caller (a single outlier should not add much evidence).
  * A small state machine: {@link #update} returns true once, when drift is detected; {@link #reset} starts over.
+ * A value that is not finite, or that would make the sums non-finite (an infinite or astronomically large loss), is
+ * ignored and counted ({@link #ignored()}): one such value would otherwise turn the statistic into NaN for good, and
+ * drift would never be declared again, not even after a restart from a checkpoint.
  */
 public final class PageHinkley {
 
@@ -20,6 +23,7 @@ public final class PageHinkley {
     private double cumulative;
     private double minimum;
     private boolean drift;
+    private long ignored;
 
     public PageHinkley(double delta, double lambda, int minSamples) {
         if (!(delta >= 0) || Double.isInfinite(delta)) {
@@ -36,14 +40,24 @@ public final class PageHinkley {
         this.minSamples = minSamples;
     }
 
-    /** Adds one value; returns true if this value completes the evidence for a drift. NaN values are ignored. */
+    /**
+     * Adds one value; returns true if this value completes the evidence for a drift. NaN (no value yet) is skipped;
+     * any other value that would make the state non-finite is ignored and counted.
+     */
     public boolean update(double x) {
         if (drift || Double.isNaN(x)) {
             return false;
         }
+        double nextMean = mean + (x - mean) / (samples + 1);
+        double nextCumulative = cumulative + (x - nextMean - delta);
+        if (!Double.isFinite(nextMean) || !Double.isFinite(nextCumulative)
+                || !Double.isFinite(nextCumulative - Math.min(minimum, nextCumulative))) {
+            ignored++;
+            return false;
+        }
         samples++;
-        mean += (x - mean) / samples;
-        cumulative += x - mean - delta;
+        mean = nextMean;
+        cumulative = nextCumulative;
         minimum = Math.min(minimum, cumulative);
         drift = samples >= minSamples && statistic() > lambda;
         return drift;
@@ -60,6 +74,11 @@ public final class PageHinkley {
 
     public long samples() {
         return samples;
+    }
+
+    /** Values ignored because they would have made the test's state non-finite (not checkpointed). */
+    public long ignored() {
+        return ignored;
     }
 
     /** Everything the test holds, for checkpoints. */

@@ -19,6 +19,8 @@ public enum RejectReason {
     WRONG_FEATURE_COUNT,
     /** A feature is infinite or NaN, or does not fit a float. */
     NON_FINITE_FEATURE,
+    /** A feature's magnitude is above {@code mlp.records.max-feature-magnitude}. */
+    FEATURE_OUT_OF_RANGE,
     /** A training or validation record has no {@code label}. */
     MISSING_LABEL,
     /** The label is not what the configured loss takes: not an integer class in range, or values of the wrong shape. */
@@ -34,7 +36,16 @@ public enum RejectReason {
     /** The label is a class name that {@code mlp.model.class-names} does not list. */
     UNKNOWN_LABEL,
     /** {@code weight} is not a finite number >= 0 (or is not 1 for the contrastive loss). */
-    INVALID_WEIGHT;
+    INVALID_WEIGHT,
+    /** {@code weight} is above {@code mlp.records.max-weight}. */
+    WEIGHT_OUT_OF_RANGE,
+    /** {@code POST /predict}: more requests in one call than {@code mlp.predictions.max-requests-per-call}. */
+    TOO_MANY_REQUESTS,
+    /**
+     * The record passed validation but handling it failed (an exception in the service); the cause header says
+     * which. The record is dead-lettered so that the partition moves on instead of replaying it forever.
+     */
+    PROCESSING_FAILED;
 
     /** The code as it appears in headers and metrics. */
     public String code() {

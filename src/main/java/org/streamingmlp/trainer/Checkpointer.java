@@ -19,7 +19,9 @@ import org.streamingmlp.record.ConsumedExample;
 /**
  * When the trainer writes checkpoints: after {@code everySteps} steps or {@code interval} (if the model changed),
  * on request ({@link #request()}, from any thread; served between two batches) and at a graceful stop. A failed write
- * is logged and training goes on. Without a store (checkpointing off) it writes nothing and refuses requests.
+ * is logged, counted ({@link #failures()}) and training goes on; {@link #unsavedFor()} tells how long the model's
+ * progress has gone without a checkpoint, for a health check. Without a store (checkpointing off) it writes nothing
+ * and refuses requests.
  */
 public final class Checkpointer {
 
@@ -39,8 +41,11 @@ public final class Checkpointer {
     private final SortedMap<String, String> configuration;
     private final StreamPositions positions;
     private final ConcurrentLinkedQueue<CompletableFuture<Path>> requests = new ConcurrentLinkedQueue<>();
-    private long stepAtLastCheckpoint;
-    private long lastCheckpointNanos = System.nanoTime();
+    private volatile long stepAtLastCheckpoint;
+    private volatile long lastCheckpointNanos = System.nanoTime();
+    /** The newest step the trainer reported ({@link #afterBatch}). */
+    private volatile long currentStep;
+    private volatile long failures;
     private volatile boolean closed;
 
     /**
@@ -55,6 +60,23 @@ public final class Checkpointer {
         this.configuration = new TreeMap<>(configuration);
         this.positions = positions;
         this.stepAtLastCheckpoint = restoredStep;
+        this.currentStep = restoredStep;
+    }
+
+    /** Checkpoint writes that failed since startup. */
+    public long failures() {
+        return failures;
+    }
+
+    /**
+     * How long the model has had steps that no checkpoint holds: since the last successful checkpoint (or startup)
+     * if the model moved on since; empty when everything is saved or checkpointing is off. Any thread.
+     */
+    public Optional<Duration> unsavedFor() {
+        if (store.isEmpty() || currentStep == stepAtLastCheckpoint) {
+            return Optional.empty();
+        }
+        return Optional.of(Duration.ofNanos(System.nanoTime() - lastCheckpointNanos));
     }
 
     /** A checkpoint after the current batch; completes with its directory. Fails at once when checkpointing is off. */
@@ -85,6 +107,7 @@ public final class Checkpointer {
         if (store.isEmpty()) {
             return;
         }
+        currentStep = step;
         boolean due = step - stepAtLastCheckpoint >= schedule.everySteps()
                 || step != stepAtLastCheckpoint && System.nanoTime() - lastCheckpointNanos >= schedule.interval().toNanos();
         if (due || !requests.isEmpty()) {
@@ -123,7 +146,9 @@ public final class Checkpointer {
             LOG.debugf("Checkpoint %s written at step %d", written.getFileName(), step);
             return written;
         } catch (IOException | RuntimeException e) {
-            LOG.errorf(e, "Could not write a checkpoint at step %d; training goes on", step);
+            failures++;
+            LOG.errorf(e, "Could not write a checkpoint at step %d (%d failed since startup); training goes on", step,
+                    failures);
             return null;
         }
     }

@@ -8,6 +8,7 @@ import org.streamingmlp.learner.EarlyStopping;
 import org.streamingmlp.learner.ModelSnapshot;
 import org.streamingmlp.learner.OnlineLearner;
 import org.streamingmlp.learner.ValidationMonitor;
+import org.streamingmlp.nn.LossKind;
 import org.streamingmlp.record.LabeledExample;
 
 /**
@@ -41,6 +42,7 @@ public final class Evaluator {
     /** Step of the last evaluation early stopping counted. */
     private long monitoredAtStep = -1;
     private ModelSnapshot best;
+    private long ignoredValidationExamples;
 
     public Evaluator(VersionedModel model, ValidationWindow window, ValidationMonitor monitor, Schedule schedule) {
         this.model = model;
@@ -73,7 +75,7 @@ public final class Evaluator {
         }
         float[][] x = Batches.features(examples);
         int[][] categories = Batches.categories(examples);
-        double loss = learner.evaluateLoss(x, categories, Batches.targets(examples));
+        double loss = robustLoss(learner, examples, x, categories);
         // Scored by the model of this very step: the published one may lag by up to snapshot-every-steps.
         double accuracy = learner.config().loss().classifies()
                 ? Score.of(learner.predict(x, categories), examples, true) : Double.NaN;
@@ -94,6 +96,40 @@ public final class Evaluator {
             case DRIFT -> Optional.of(resumeAfterDrift());
             case NONE -> Optional.empty();
         };
+    }
+
+    /**
+     * The window's mean loss; when it is not finite, the mean over the examples whose own loss is finite, the others
+     * ignored and counted ({@link #ignoredValidationExamples()}): one extreme example must not make every evaluation
+     * "no improvement" and the drift statistic NaN. NaN when no example has a finite loss, or for the contrastive
+     * loss, whose examples only have a loss in pairs.
+     */
+    private double robustLoss(OnlineLearner learner, List<LabeledExample> examples, float[][] x, int[][] categories) {
+        double loss = learner.evaluateLoss(x, categories, Batches.targets(examples));
+        if (Double.isFinite(loss) || learner.config().loss() == LossKind.CONTRASTIVE) {
+            return loss;
+        }
+        double sum = 0;
+        int finite = 0;
+        for (int i = 0; i < examples.size(); i++) {
+            List<LabeledExample> one = examples.subList(i, i + 1);
+            double l = learner.evaluateLoss(new float[][] {x[i]}, categories == null ? null
+                    : new int[][] {categories[i]}, Batches.targets(one));
+            if (Double.isFinite(l)) {
+                sum += l;
+                finite++;
+            } else {
+                ignoredValidationExamples++;
+            }
+        }
+        LOG.warnf("Validation loss at step %d is not finite: %d of %d examples have a non-finite loss and are left "
+                + "out of this evaluation", learner.step(), examples.size() - finite, examples.size());
+        return finite == 0 ? Double.NaN : sum / finite;
+    }
+
+    /** Validation examples left out of an evaluation because their loss was not finite (counted per evaluation). */
+    long ignoredValidationExamples() {
+        return ignoredValidationExamples;
     }
 
     boolean frozen() {

@@ -152,7 +152,8 @@ public final class Trainer implements Runnable {
 
     private TrainingReport report() {
         return new TrainingReport(System.currentTimeMillis(), learner().step(), model.version(),
-                statistics.progress(learner().skippedUpdates()), evaluator.figures(),
+                statistics.progress(learner().skippedUpdates(), learner().ignoredScalingRows(),
+                        evaluator.ignoredValidationExamples()), evaluator.figures(),
                 EarlyStoppingStatus.of(evaluator.monitor()), DriftStatus.of(evaluator.monitor()));
     }
 }

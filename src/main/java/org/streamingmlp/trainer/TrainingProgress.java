@@ -15,9 +15,14 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * @param skippedUpdates             updates skipped because the loss or a gradient was not finite
  * @param consecutiveSkippedUpdates  skipped updates since the last applied one (liveness watches it; not in JSON)
  * @param examplesPerSecond          training throughput since the previous report
+ * @param prequentialAccuracy        share of all training examples scored since startup whose class the model
+ *                                   predicted before learning them (classification; NaN otherwise)
+ * @param scalingRowsIgnored         training rows the feature standardisation left out as non-finite
+ * @param validationExamplesIgnored  validation examples left out of evaluations for a non-finite loss
  */
 public record TrainingProgress(long examplesSeen, long examplesIgnoredWhileFrozen, double trainLoss,
                                double trainAccuracy, double trainMeanAbsoluteError, double learningRate,
                                double gradNorm, long skippedUpdates, @JsonIgnore int consecutiveSkippedUpdates,
-                               double examplesPerSecond) {
+                               double examplesPerSecond, double prequentialAccuracy, long scalingRowsIgnored,
+                               long validationExamplesIgnored) {
 }

@@ -31,6 +31,9 @@ public final class TrainingStatistics {
     private long lastReportNanos = System.nanoTime();
     private long examplesAtLastReport;
     private double examplesPerSecond;
+    /** Examples scored since startup, and the sum of their scores (correct predictions, for a classifier). */
+    private long scoredExamples;
+    private double scoreSum;
 
     /**
      * @param classifies   scores are accuracies (else mean absolute errors)
@@ -49,6 +52,10 @@ public final class TrainingStatistics {
     void scored(int examples, double score) {
         examplesSeen += examples;
         recentScore.add(score);
+        if (!Double.isNaN(score)) {
+            scoredExamples += examples;
+            scoreSum += score * examples;
+        }
     }
 
     /** A batch consumed while frozen: scored, not learned. */
@@ -108,11 +115,12 @@ public final class TrainingStatistics {
         }
     }
 
-    TrainingProgress progress(long skippedUpdates) {
+    TrainingProgress progress(long skippedUpdates, long scalingRowsIgnored, long validationExamplesIgnored) {
         return new TrainingProgress(examplesSeen, examplesIgnoredWhileFrozen, recentLoss.mean(),
                 classifies ? recentScore.mean() : Double.NaN, classifies ? Double.NaN : recentScore.mean(),
                 lastStep == null ? Double.NaN : lastStep.learningRate(),
                 lastStep == null ? Double.NaN : lastStep.gradNormBeforeClip(), skippedUpdates, consecutiveSkipped,
-                examplesPerSecond);
+                examplesPerSecond, classifies && scoredExamples > 0 ? scoreSum / scoredExamples : Double.NaN,
+                scalingRowsIgnored, validationExamplesIgnored);
     }
 }

@@ -9,6 +9,7 @@ import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.streamingmlp.checkpoint.Checkpoint;
@@ -65,7 +66,7 @@ class Components {
     RecordFormats recordFormats(ServiceConfig config, ObjectMapper mapper, TrainingConfig training,
                                 RecordSchema schema) {
         return new RecordFormats(mapper, new RecordRules(config.model().inputSize(), config.model().outputSize(),
-                training.loss(), config.records().maxBytes(), schema));
+                training.loss(), config.records().maxBytes(), schema, LearnerSettings.valueLimits(config)));
     }
 
     @Produces
@@ -135,20 +136,30 @@ class Components {
         return new ExampleIngest(formats, inbox, window, taken);
     }
 
+    /** The trainer's checkpoints; failed writes are counted on {@code mlp_checkpoints_failed_total}. */
     @Produces
     @Singleton
-    Trainer trainer(ModelBootstrap bootstrap, VersionedModel model, TrainingInbox inbox, ValidationWindow window,
-                    ServiceConfig config, TrainingListener listener) {
-        ServiceConfig.Training t = config.training();
-        ValidationMonitor monitor = LearnerSettings.validationMonitor(config, model.learner().config().loss());
-        bootstrap.checkpoint().map(c -> c.learning().monitor()).ifPresent(monitor::restore);
-        Evaluator evaluator = new Evaluator(model, window, monitor,
-                new Evaluator.Schedule(t.validateEverySteps(), t.minValidationExamples()));
+    Checkpointer checkpointer(ModelBootstrap bootstrap, VersionedModel model, ValidationWindow window,
+                              ServiceConfig config, MeterRegistry registry) {
         StreamPositions positions = new StreamPositions(bootstrap.checkpoint().map(c -> c.positions().training())
                 .orElse(Map.of()), window);
         Checkpointer checkpointer = new Checkpointer(bootstrap.store(),
                 new Checkpointer.Schedule(config.checkpoint().everySteps(), config.checkpoint().interval()),
                 bootstrap.configuration(), positions, model.learner().step());
+        FunctionCounter.builder("mlp.checkpoints.failed", checkpointer, Checkpointer::failures)
+                .description("checkpoint writes that failed since startup").register(registry);
+        return checkpointer;
+    }
+
+    @Produces
+    @Singleton
+    Trainer trainer(ModelBootstrap bootstrap, VersionedModel model, TrainingInbox inbox, ValidationWindow window,
+                    ServiceConfig config, TrainingListener listener, Checkpointer checkpointer) {
+        ServiceConfig.Training t = config.training();
+        ValidationMonitor monitor = LearnerSettings.validationMonitor(config, model.learner().config().loss());
+        bootstrap.checkpoint().map(c -> c.learning().monitor()).ifPresent(monitor::restore);
+        Evaluator evaluator = new Evaluator(model, window, monitor,
+                new Evaluator.Schedule(t.validateEverySteps(), t.minValidationExamples()));
         TrainingStatistics statistics = new TrainingStatistics(model.learner().config().loss().classifies(),
                 config.metrics().interval(), bootstrap.checkpoint().map(Checkpoint::examplesSeen).orElse(0L),
                 listener);

@@ -33,6 +33,7 @@ record ModelBootstrap(OnlineLearner learner, Optional<Checkpoint> checkpoint, Op
         SortedMap<String, String> configuration = ModelConfiguration.of(config);
         Optional<CheckpointStore> store = config.checkpoint().dir()
                 .map(dir -> new CheckpointStore(Path.of(dir), config.checkpoint().keep()));
+        store.ifPresent(ModelBootstrap::removeStaleTemporaries);
         Optional<Checkpoint> checkpoint = store.flatMap(ModelBootstrap::newest);
         OnlineLearner learner = new OnlineLearner(training);
         checkpoint.ifPresent(c -> {
@@ -41,6 +42,15 @@ record ModelBootstrap(OnlineLearner learner, Optional<Checkpoint> checkpoint, Op
             learner.restoreScheduleOrigin(c.learning().scheduleOrigin());
         });
         return new ModelBootstrap(learner, checkpoint, store, configuration);
+    }
+
+    /** What a write interrupted by a crash left behind would otherwise stay on the disk for good. */
+    private static void removeStaleTemporaries(CheckpointStore store) {
+        try {
+            store.removeStaleTemporaries();
+        } catch (IOException e) {
+            LOG.warnf("Could not remove stale temporary checkpoint directories: %s", e.getMessage());
+        }
     }
 
     private static void checkCompatible(Checkpoint checkpoint, SortedMap<String, String> configuration) {

@@ -123,6 +123,16 @@ final class ServiceProcess implements AutoCloseable {
         return request(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()).build());
     }
 
+    /**
+     * POSTs a JSON body over HTTP/1.1 with {@code Expect: 100-continue} (a server that refuses the body by its
+     * Content-Length answers before it is sent); the response whatever its status (the caller asserts on it).
+     */
+    HttpResponse<String> postJson(String path, byte[] body) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(uri(path)).version(HttpClient.Version.HTTP_1_1).expectContinue(true)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** SIGKILL: the process gets no chance to checkpoint, commit or close anything. Returns once it is gone. */
     void kill() throws InterruptedException {
         killTree(process);
