@@ -21,11 +21,17 @@ import java.util.stream.Collectors;
  * this test run, its public key in a PEM file that the service is given ({@code mp.jwt.verify.publickey.location}),
  * and signed RS256 JWTs with the caller's roles in the {@code groups} claim. No library: a JWT is two base64url JSON
  * objects and a signature.
+ * <p>
+ * One key pair per test JVM, kept in system properties: Quarkus loads test resources (which hand the service the
+ * public key) and test classes (which sign) in different class loaders, each with its own statics.
  */
 final class TestTokens {
 
     static final String ISSUER = "https://streaming-mlp.test/issuer";
-    private static final KeyPair KEYS = keyPair();
+    private static final String PRIVATE_KEY_PROPERTY = "mlp.it.jwt.private-key";
+    private static final String PUBLIC_KEY_PROPERTY = "mlp.it.jwt.public-key";
+    private static final String WRITTEN_PROPERTY = "mlp.it.jwt.public-key-written";
+    private static final KeyPair KEYS = sharedKeyPair();
     private static final Path PUBLIC_KEY = Path.of("target", "it-jwt", "public-key.pem").toAbsolutePath();
 
     private TestTokens() {
@@ -61,21 +67,21 @@ final class TestTokens {
         return sign(claims(name, roles), KEYS);
     }
 
-    private static boolean written;
-
     /** The public key as PEM, written once per test JVM (a previous run's file holds another key). */
-    static synchronized Path publicKeyFile() {
-        if (!written) {
-            String pem = "-----BEGIN PUBLIC KEY-----\n"
-                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                            .encodeToString(KEYS.getPublic().getEncoded())
-                    + "\n-----END PUBLIC KEY-----\n";
-            try {
-                Files.createDirectories(PUBLIC_KEY.getParent());
-                Files.writeString(PUBLIC_KEY, pem);
-                written = true;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+    static Path publicKeyFile() {
+        synchronized (System.getProperties()) {
+            if (System.getProperty(WRITTEN_PROPERTY) == null) {
+                String pem = "-----BEGIN PUBLIC KEY-----\n"
+                        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                                .encodeToString(KEYS.getPublic().getEncoded())
+                        + "\n-----END PUBLIC KEY-----\n";
+                try {
+                    Files.createDirectories(PUBLIC_KEY.getParent());
+                    Files.writeString(PUBLIC_KEY, pem);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                System.setProperty(WRITTEN_PROPERTY, "true");
             }
         }
         return PUBLIC_KEY;
@@ -99,6 +105,28 @@ final class TestTokens {
             return content + "." + b64.encodeToString(rsa.sign());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static KeyPair sharedKeyPair() {
+        synchronized (System.getProperties()) {
+            if (System.getProperty(PRIVATE_KEY_PROPERTY) == null) {
+                KeyPair made = keyPair();
+                System.setProperty(PRIVATE_KEY_PROPERTY,
+                        Base64.getEncoder().encodeToString(made.getPrivate().getEncoded()));
+                System.setProperty(PUBLIC_KEY_PROPERTY,
+                        Base64.getEncoder().encodeToString(made.getPublic().getEncoded()));
+            }
+            try {
+                java.security.KeyFactory rsa = java.security.KeyFactory.getInstance("RSA");
+                return new KeyPair(
+                        rsa.generatePublic(new java.security.spec.X509EncodedKeySpec(
+                                Base64.getDecoder().decode(System.getProperty(PUBLIC_KEY_PROPERTY)))),
+                        rsa.generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(
+                                Base64.getDecoder().decode(System.getProperty(PRIVATE_KEY_PROPERTY)))));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 
