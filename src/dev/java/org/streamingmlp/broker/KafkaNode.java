@@ -155,8 +155,15 @@ final class KafkaNode {
 
     /** Formats and creates the server, without starting it ({@link KafkaRaftServer#startup()} blocks until the quorum answers). */
     static KafkaNode create(ClusterSpec cluster, Spec node) throws Exception {
+        return create(cluster, node, java.util.Map.of());
+    }
+
+    /** The same, with broker settings replaced or added (extra listeners, TLS, SASL: the tests' secure broker). */
+    static KafkaNode create(ClusterSpec cluster, Spec node, java.util.Map<String, String> overrides) throws Exception {
         format(cluster, node);
-        KafkaConfig config = KafkaConfig.fromProps(config(cluster, node), false);
+        Properties props = config(cluster, node);
+        props.putAll(overrides);
+        KafkaConfig config = KafkaConfig.fromProps(props, false);
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         return new KafkaNode(node.nodeId(), node.host(), node.brokerPort(), node.controllerPort(), node.logDir(),
                 node.tempLogDir(), server);

@@ -69,6 +69,9 @@ public interface ServiceConfig {
     /** Consumer groups of the trainer (training and validation topics) and the predictors (request topic). */
     Groups groups();
 
+    /** Who may call the HTTP endpoints (the state-changing ones always need role admin). */
+    Security security();
+
     interface Topics {
         @WithDefault("mlp.train")
         String train();
@@ -389,5 +392,35 @@ public interface ServiceConfig {
         /** How often a report is published on the metrics topic. */
         @WithDefault("5s")
         Duration interval();
+    }
+
+    /**
+     * The HTTP switches of the security setup (application.properties, "HTTP security"). State-changing endpoints
+     * ({@code POST /model/checkpoint}) always require role {@code admin}; these two choose for the others.
+     */
+    interface Security {
+        /** Who may read {@code GET /model} and {@code /dashboard/**}. */
+        enum OperatorEndpoints {
+            /** role {@code operator} or {@code admin} */
+            PROTECTED,
+            /** anyone who reaches the port */
+            OPEN
+        }
+
+        /** Who may call {@code POST /predict}. */
+        enum Predictions {
+            /** anyone who reaches the port */
+            OPEN,
+            /** any authenticated caller, whatever its roles */
+            AUTHENTICATED
+        }
+
+        /** {@code protected} (role operator or admin) or {@code open}; dev mode sets {@code open}. */
+        @WithDefault("protected")
+        OperatorEndpoints operatorEndpoints();
+
+        /** {@code open} or {@code authenticated}. */
+        @WithDefault("open")
+        Predictions predictions();
     }
 }

@@ -38,11 +38,13 @@ final class BenchService implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final int managementPort;
     private final Path log;
 
-    private BenchService(Process process, int port, Path log) {
+    private BenchService(Process process, int port, int managementPort, Path log) {
         this.process = process;
         this.port = port;
+        this.managementPort = managementPort;
         this.log = log;
     }
 
@@ -52,11 +54,14 @@ final class BenchService implements AutoCloseable {
             throw new IllegalStateException(jar + " is missing: ./mvnw -B -ntp package -DskipTests");
         }
         int port = freePort();
+        int managementPort = freePort();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                         .toString(), "-Xmx1g", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=3g",
                 "-XX:NativeMemoryTracking=summary",
                 "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
-                "-Dquarkus.http.port=" + port));
+                "-Dquarkus.http.port=" + port, "-Dquarkus.management.port=" + managementPort,
+                // the benchmark reads GET /model without credentials (the service's default wants role operator)
+                "-Dmlp.security.operator-endpoints=open"));
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
         command.add(jar.toString());
@@ -65,7 +70,7 @@ final class BenchService implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
         builder.environment().putAll(environment);
         Process process = builder.start();
-        return new BenchService(process, port, log);
+        return new BenchService(process, port, managementPort, log);
     }
 
     int port() {
@@ -105,7 +110,7 @@ final class BenchService implements AutoCloseable {
                 throw new IllegalStateException("the service exited with " + process.exitValue() + "; see " + log);
             }
             try {
-                if (HTTP.send(HttpRequest.newBuilder(uri("/q/health/ready")).build(),
+                if (HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort + "/q/health/ready")).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     return;
                 }

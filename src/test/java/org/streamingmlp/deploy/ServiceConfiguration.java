@@ -37,22 +37,6 @@ final class ServiceConfiguration {
     /** Default of the pending {@code mlp.topics.model}. */
     static final String PENDING_MODEL_TOPIC = "mlp.model";
 
-    /**
-     * Kafka client settings from the environment (issue #10) that application.properties does not read yet; the
-     * manifests pass them from the Secret streaming-mlp-kafka. Remove a name here once application.properties
-     * reads it (as {@code ${NAME}} or {@code ${NAME:default}}).
-     */
-    static final Set<String> PENDING_KAFKA_ENVIRONMENT = Set.of(
-            "KAFKA_SECURITY_PROTOCOL", "KAFKA_SASL_MECHANISM", "KAFKA_SASL_JAAS_CONFIG",
-            "KAFKA_SSL_TRUSTSTORE_LOCATION", "KAFKA_SSL_TRUSTSTORE_PASSWORD", "KAFKA_SSL_TRUSTSTORE_TYPE",
-            "KAFKA_SSL_KEYSTORE_LOCATION", "KAFKA_SSL_KEYSTORE_PASSWORD", "KAFKA_SSL_KEYSTORE_TYPE");
-
-    /**
-     * Quarkus settings issue #10 needs in application.properties (the probes and Prometheus use the management
-     * interface on port 9000). Remove one here once application.properties has it.
-     */
-    static final Set<String> PENDING_PROPERTIES = Set.of("quarkus.management.enabled=true");
-
     /** Variables of the container, not of the configuration: the JVM's options and the native BLAS. */
     static final Set<String> CONTAINER_ENVIRONMENT = Set.of("JAVA_OPTS", "OMP_NUM_THREADS", "OPENBLAS_CORETYPE");
 
@@ -126,7 +110,7 @@ final class ServiceConfiguration {
 
     /**
      * Whether an environment variable of a container sets something the application reads: MLP_* a key of
-     * ServiceConfig (or a pending one), KAFKA_* a variable application.properties reads (or a pending one), or one
+     * ServiceConfig (or a pending one), KAFKA_* a variable application.properties reads or a Kafka client setting, or one
      * of the container's own ({@link #CONTAINER_ENVIRONMENT}).
      */
     boolean isSetting(String name) {
@@ -138,9 +122,22 @@ final class ServiceConfiguration {
                     || PENDING_KEYS.stream().map(ServiceConfiguration::environmentVariable).anyMatch(name::equals);
         }
         if (name.startsWith("KAFKA_")) {
-            return readsEnvironmentVariable(name) || PENDING_KAFKA_ENVIRONMENT.contains(name);
+            return readsEnvironmentVariable(name) || isKafkaClientSetting(name);
         }
         return false;
+    }
+
+    /**
+     * Whether Quarkus passes the variable to every Kafka client: it maps {@code KAFKA_SASL_JAAS_CONFIG} to
+     * {@code kafka.sasl.jaas.config} in the {@code default-kafka-broker} settings, which the channels, the
+     * transactional producer, the admin client and the model topic's clients all use; so the name must be a real
+     * client setting.
+     */
+    static boolean isKafkaClientSetting(String name) {
+        String setting = name.substring("KAFKA_".length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.');
+        return org.apache.kafka.clients.producer.ProducerConfig.configNames().contains(setting)
+                || org.apache.kafka.clients.consumer.ConsumerConfig.configNames().contains(setting)
+                || org.apache.kafka.clients.admin.AdminClientConfig.configNames().contains(setting);
     }
 
     /** The key of the checkpoint directory ({@code mlp.checkpoint.dir}). */

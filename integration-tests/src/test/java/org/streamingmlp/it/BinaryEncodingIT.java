@@ -46,6 +46,7 @@ import org.streamingmlp.testing.KafkaBrokerResource;
  */
 @QuarkusIntegrationTest
 @WithTestResource(KafkaBrokerResource.class)
+@WithTestResource(ServiceAccessResource.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BinaryEncodingIT {
 
@@ -211,7 +212,7 @@ class BinaryEncodingIT {
     }
 
     private static JsonPath model() {
-        return given().when().get("/model").then().statusCode(200).extract().jsonPath();
+        return given().auth().oauth2(TestTokens.operator()).when().get("/model").then().statusCode(200).extract().jsonPath();
     }
 
     private static float[] onGrid(float[] features) {

@@ -40,6 +40,7 @@ import org.streamingmlp.testing.KafkaBrokerResource;
 @QuarkusIntegrationTest
 @TestProfile(EarlyStoppingAndDriftIT.Profile.class)
 @WithTestResource(KafkaBrokerResource.class)
+@WithTestResource(ServiceAccessResource.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EarlyStoppingAndDriftIT {
 
@@ -181,7 +182,7 @@ class EarlyStoppingAndDriftIT {
     @Test
     @Order(3)
     void writesACheckpointOnRequest() throws Exception {
-        String body = given().when().post("/model/checkpoint").then().statusCode(200).extract().asString();
+        String body = given().auth().oauth2(TestTokens.admin()).when().post("/model/checkpoint").then().statusCode(200).extract().asString();
         java.nio.file.Path written = java.nio.file.Path.of(JSON.readTree(body).get("checkpoint").asText());
         assertTrue(written.startsWith(CHECKPOINTS), written + " is not under " + CHECKPOINTS);
         for (String file : List.of("model.safetensors", "optimizer.safetensors", "state.json", "COMMIT")) {
@@ -217,7 +218,7 @@ class EarlyStoppingAndDriftIT {
     }
 
     private static JsonNode model() throws Exception {
-        return JSON.readTree(given().when().get("/model").then().statusCode(200).extract().asString());
+        return JSON.readTree(given().auth().oauth2(TestTokens.operator()).when().get("/model").then().statusCode(200).extract().asString());
     }
 
     private static JsonNode awaitModel(long step) throws Exception {

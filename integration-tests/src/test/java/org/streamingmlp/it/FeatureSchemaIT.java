@@ -42,6 +42,7 @@ import org.streamingmlp.testing.KafkaBrokerResource;
 @QuarkusIntegrationTest
 @TestProfile(FeatureSchemaIT.Profile.class)
 @WithTestResource(KafkaBrokerResource.class)
+@WithTestResource(ServiceAccessResource.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FeatureSchemaIT {
 
@@ -159,7 +160,7 @@ class FeatureSchemaIT {
         given().contentType("application/json").body("{\"features\":{\"x1\":0.3,\"color\":\"green\"}}")
                 .when().post("/predict")
                 .then().statusCode(400).body("reason", equalTo("missing-feature"));
-        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = given().port(ServiceAccessResource.managementPort()).when().get("/q/metrics").then().statusCode(200).extract().asString();
         assertTrue(metrics.contains("mlp_features_unseen_categories_total{field=\"color\"}"),
                 "no unseen-category counter for color on /q/metrics");
     }

@@ -296,7 +296,7 @@ class PredictionFailuresIT {
                 .untilAsserted(() -> {
                     String status;
                     try {
-                        status = JSON.readTree(service.get("/q/health")).get("status").asText();
+                        status = JSON.readTree(service.management("/q/health")).get("status").asText();
                     } catch (java.io.IOException down) {
                         status = down.getMessage();   // 503 while a check is DOWN
                     }

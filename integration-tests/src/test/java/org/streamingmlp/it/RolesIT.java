@@ -98,7 +98,7 @@ class RolesIT {
                     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() ->
                             model(trainer).at("/training/examplesSeen").asLong() >= 1920);
                     assertEquals(0, model(second).at("/training/examplesSeen").asLong(), "the standby trained");
-                    assertEquals(503, second.status("/q/health/ready"), "a standby trainer is not ready");
+                    assertEquals(503, second.managementStatus("/q/health/ready"), "a standby trainer is not ready");
                     assertTrue(Files.readString(second.log).contains("another trainer of this model"));
 
                     // SIGKILL the active trainer: the standby takes over (from its own, empty checkpoint directory:
@@ -107,7 +107,7 @@ class RolesIT {
                     await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() ->
                             model(second).at("/training/examplesSeen").asLong() >= 1920);
                     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() ->
-                            second.status("/q/health/ready") == 200);
+                            second.managementStatus("/q/health/ready") == 200);
                     await().atMost(PROPAGATION).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
                             assertEquals(model(second).get("modelVersion").asLong(),
                                     model(p2).get("modelVersion").asLong(),
@@ -155,7 +155,7 @@ class RolesIT {
     }
 
     private static double predictionsCounted(ServiceProcess predictor) throws Exception {
-        return predictor.get("/q/metrics").lines().filter(l -> l.startsWith("mlp_predictions_total"))
+        return predictor.management("/q/metrics").lines().filter(l -> l.startsWith("mlp_predictions_total"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 

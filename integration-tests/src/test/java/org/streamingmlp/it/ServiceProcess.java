@@ -30,6 +30,10 @@ import org.awaitility.core.TerminalFailureException;
  * {@link #close()}), which SIGKILLs a process still running when an assertion fails; {@link #start} itself kills a
  * process that never became ready. As a last resort a JVM shutdown hook kills whatever is still running when the
  * test JVM exits (it cannot help when the test JVM itself is SIGKILLed).
+ * <p>
+ * The API is on a free port, health and metrics on the management interface on another ({@link #management}). The
+ * service trusts {@link TestTokens}' issuer, and {@link #get} and {@link #post} call it as an admin; {@link #call}
+ * sends any token, or none.
  */
 final class ServiceProcess implements AutoCloseable {
 
@@ -45,17 +49,19 @@ final class ServiceProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final int managementPort;
     final Path log;
 
-    private ServiceProcess(Process process, int port, Path log) {
+    private ServiceProcess(Process process, int port, int managementPort, Path log) {
         this.process = process;
         this.port = port;
+        this.managementPort = managementPort;
         this.log = log;
     }
 
     /** Starts the service with these {@code -D} properties and waits until it is ready. */
     static ServiceProcess start(Map<String, String> properties, Path log) throws Exception {
-        return start(properties, log, "/q/health/ready");
+        return start(properties, Map.of(), log);
     }
 
     /**
@@ -63,34 +69,67 @@ final class ServiceProcess implements AutoCloseable {
      * standby trainer).
      */
     static ServiceProcess startLive(Map<String, String> properties, Path log) throws Exception {
-        return start(properties, log, "/q/health/live");
+        ServiceProcess service = launch(properties, Map.of(), log);
+        try {
+            service.awaitHealthy("/q/health/live", Duration.ofSeconds(120));
+        } catch (Throwable notLive) {
+            service.close();
+            throw notLive;
+        }
+        return service;
     }
 
-    private static ServiceProcess start(Map<String, String> properties, Path log, String healthPath)
+    /** The same, with these variables added to the process' environment (the way Kubernetes passes Secrets). */
+    static ServiceProcess start(Map<String, String> properties, Map<String, String> environment, Path log)
             throws Exception {
-        if (!Files.exists(JAR)) {
-            throw new IllegalStateException(JAR + " is missing: run the integration tests with ./mvnw verify");
-        }
-        int port = freePort();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=3g",
-                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
-                "-Dquarkus.http.port=" + port));
-        properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
-        command.add("-jar");
-        command.add(JAR.toString());
-        Files.createDirectories(log.getParent());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        RUNNING.add(process);
-        ServiceProcess service = new ServiceProcess(process, port, log);
+        ServiceProcess service = launch(properties, environment, log);
         try {
-            service.awaitHealthy(healthPath, Duration.ofSeconds(120));
+            service.awaitHealthy("/q/health/ready", Duration.ofSeconds(120));
         } catch (Throwable notReady) {
             service.close();   // a process that never became ready is no one's to close
             throw notReady;
         }
         return service;
+    }
+
+    /**
+     * Starts the service and waits for it to exit on its own (a startup that must fail); returns the exit code.
+     * Fails if it is still running after the timeout (and kills it).
+     */
+    static int runUntilExit(Map<String, String> properties, Map<String, String> environment, Path log,
+            Duration timeout) throws Exception {
+        try (ServiceProcess service = launch(properties, environment, log)) {
+            if (!service.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError("the service still runs after " + timeout + "; see " + log);
+            }
+            RUNNING.remove(service.process);
+            return service.process.exitValue();
+        }
+    }
+
+    private static ServiceProcess launch(Map<String, String> properties, Map<String, String> environment, Path log)
+            throws IOException {
+        if (!Files.exists(JAR)) {
+            throw new IllegalStateException(JAR + " is missing: run the integration tests with ./mvnw verify");
+        }
+        int port = freePort();
+        int managementPort = freePort();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=3g",
+                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
+                "-Dquarkus.http.port=" + port, "-Dquarkus.management.port=" + managementPort));
+        Map<String, String> all = new java.util.TreeMap<>(TestTokens.serviceConfig());
+        all.putAll(properties);
+        all.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.add("-jar");
+        command.add(JAR.toString());
+        Files.createDirectories(log.getParent());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        RUNNING.add(process);
+        return new ServiceProcess(process, port, managementPort, log);
     }
 
     /**
@@ -115,22 +154,57 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** GET on the API port, as an admin; throws unless 200. */
     String get(String path) throws IOException, InterruptedException {
-        return request(HttpRequest.newBuilder(uri(path)).GET().build());
+        return request(asAdmin(HttpRequest.newBuilder(uri(path)).GET()));
     }
 
+    /** POST without a body on the API port, as an admin; throws unless 200. */
     String post(String path) throws IOException, InterruptedException {
-        return request(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()).build());
+        return request(asAdmin(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody())));
     }
 
     /**
-     * POSTs a JSON body over HTTP/1.1 with {@code Expect: 100-continue} (a server that refuses the body by its
-     * Content-Length answers before it is sent); the response whatever its status (the caller asserts on it).
+     * POSTs a JSON body anonymously over HTTP/1.1 with {@code Expect: 100-continue} (a server that refuses the body
+     * by its Content-Length answers before it is sent); the response whatever its status (the caller asserts on it).
      */
     HttpResponse<String> postJson(String path, byte[] body) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(uri(path)).version(HttpClient.Version.HTTP_1_1).expectContinue(true)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The status code of a GET on the management interface, e.g. 503 of an unready health check. */
+    int managementStatus(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(managementUri(path)).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    /** GET on the management interface (health, metrics, OpenAPI); throws unless 200. */
+    String management(String path) throws IOException, InterruptedException {
+        return request(HttpRequest.newBuilder(managementUri(path)).GET().build());
+    }
+
+    /**
+     * Any call on the API port with a bearer token ({@code null}: anonymous); the response, whatever its status.
+     * A {@code null} body sends none; a JSON body is sent as {@code application/json}.
+     */
+    HttpResponse<String> call(String method, String path, String token, String body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).method(method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A URL on the management interface, for tests that talk to it themselves. */
+    URI managementUri(String path) {
+        return URI.create("http://localhost:" + managementPort + path);
     }
 
     /** SIGKILL: the process gets no chance to checkpoint, commit or close anything. Returns once it is gone. */
@@ -182,15 +256,9 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    /** The status code of a GET (any code, no exception for non-200), e.g. 503 of an unready health check. */
-    int status(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
-    }
-
     private boolean healthy(String healthPath) throws InterruptedException {
         try {
-            return HTTP.send(HttpRequest.newBuilder(uri(healthPath)).timeout(Duration.ofSeconds(5)).build(),
+            return HTTP.send(HttpRequest.newBuilder(managementUri(healthPath)).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
         } catch (IOException notYet) {
             return false;   // still starting
@@ -205,7 +273,11 @@ final class ServiceProcess implements AutoCloseable {
         return response.body();
     }
 
-    private URI uri(String path) {
+    private static HttpRequest asAdmin(HttpRequest.Builder request) {
+        return request.header("Authorization", "Bearer " + TestTokens.admin()).build();
+    }
+
+    URI uri(String path) {
         return URI.create("http://localhost:" + port + path);
     }
 

@@ -35,6 +35,7 @@ import org.streamingmlp.testing.KafkaBrokerResource;
  */
 @QuarkusIntegrationTest
 @WithTestResource(KafkaBrokerResource.class)
+@WithTestResource(ServiceAccessResource.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WalkingSkeletonIT {
 
@@ -206,7 +207,7 @@ class WalkingSkeletonIT {
                 }
             }
         }
-        String model = given().when().get("/model").then().statusCode(200).extract().asString();
+        String model = given().auth().oauth2(TestTokens.operator()).when().get("/model").then().statusCode(200).extract().asString();
         JsonNode training = JSON.readTree(model).get("training");
         assertEquals(0, training.get("skippedUpdates").asLong(), "a bad record reached the model: " + training);
         assertTrue(training.get("deadLetters").size() >= 9, "dead letters by reason: " + training.get("deadLetters"));
@@ -225,21 +226,30 @@ class WalkingSkeletonIT {
         given().contentType("application/json").body("{\"features\":[1,2]}")
                 .when().post("/predict")
                 .then().statusCode(400).body("reason", equalTo("wrong-feature-count"));
-        given().when().get("/model").then().statusCode(200)
+        given().auth().oauth2(TestTokens.operator()).when().get("/model").then().statusCode(200)
                 .body("trainerAlive", equalTo(true))
                 .body("provenance.configHash", org.hamcrest.Matchers.matchesPattern("[0-9a-f]{64}"))
                 .body("provenance.offsets.'mlp.train-0'.first", equalTo(0))
                 .body("provenance.versions.kafkaClients", equalTo("4.1.2"))
                 .body("training.earlyStopping.patience", equalTo(5));
-        given().when().get("/q/openapi").then().statusCode(200)
+        management().get("/q/openapi").then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("/predict"));
-        given().when().post("/model/checkpoint").then().statusCode(409)
+        given().auth().oauth2(TestTokens.admin()).when().post("/model/checkpoint").then().statusCode(409)
                 .body("error", org.hamcrest.Matchers.containsString("mlp.checkpoint.dir"));
-        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
-        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
-        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        management().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        management().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        String metrics = management().get("/q/metrics").then().statusCode(200).extract().asString();
         assertTrue(metrics.contains("mlp_training_step"), "no training gauge on /q/metrics");
         assertTrue(metrics.contains("mlp_dead_letters_total"), "no dead-letter counter on /q/metrics");
+        // The API port serves none of the management endpoints.
+        for (String path : List.of("/q/health", "/q/metrics", "/q/openapi")) {
+            given().when().get(path).then().statusCode(404);
+        }
+    }
+
+    /** The management interface (health, metrics, OpenAPI): its own port. */
+    private static io.restassured.specification.RequestSpecification management() {
+        return given().port(ServiceAccessResource.managementPort()).when();
     }
 
     private static long examplesSeen(ConsumerRecord<byte[], byte[]> report) {
