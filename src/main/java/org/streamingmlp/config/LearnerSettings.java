@@ -78,6 +78,10 @@ public final class LearnerSettings {
         if (config.metrics().interval().toMillis() < 100) {
             throw new IllegalArgumentException("mlp.metrics.interval must be at least 100ms, got " + config.metrics().interval());
         }
+        double fading = config.metrics().fadingFactor();
+        if (!(fading > 0 && fading < 1)) {
+            throw new IllegalArgumentException("mlp.metrics.fading-factor must be in (0, 1), got " + fading);
+        }
         if (t.queueCapacity() < t.batchSize()) {
             throw new IllegalArgumentException("mlp.training.queue-capacity (" + t.queueCapacity()
                     + ") must be at least mlp.training.batch-size (" + t.batchSize() + ")");

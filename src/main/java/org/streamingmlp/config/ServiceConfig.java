@@ -330,5 +330,12 @@ public interface ServiceConfig {
         /** How often a report is published on the metrics topic. */
         @WithDefault("5s")
         Duration interval();
+
+        /**
+         * Weight an example keeps in the fading prequential figures per newer example: they describe about the
+         * last {@code 1 / (1 - factor)} examples (MOA's EvaluatePrequential fading factor).
+         */
+        @WithDefault("0.999")
+        double fadingFactor();
     }
 }

@@ -1,6 +1,7 @@
 package org.streamingmlp.trainer;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 /**
  * What the training stream has done to the model, for a {@link TrainingReport}.
@@ -15,9 +16,10 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * @param skippedUpdates             updates skipped because the loss or a gradient was not finite
  * @param consecutiveSkippedUpdates  skipped updates since the last applied one (liveness watches it; not in JSON)
  * @param examplesPerSecond          training throughput since the previous report
+ * @param prequential                prequential accuracy and kappa per example, since the start and fading
  */
 public record TrainingProgress(long examplesSeen, long examplesIgnoredWhileFrozen, double trainLoss,
                                double trainAccuracy, double trainMeanAbsoluteError, double learningRate,
                                double gradNorm, long skippedUpdates, @JsonIgnore int consecutiveSkippedUpdates,
-                               double examplesPerSecond) {
+                               double examplesPerSecond, @JsonUnwrapped PrequentialFigures prequential) {
 }

@@ -1,6 +1,7 @@
 package org.streamingmlp.wiring;
 
 import java.util.Map;
+import java.util.OptionalInt;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -141,7 +142,10 @@ class Components {
         Checkpointer checkpointer = new Checkpointer(bootstrap.store(),
                 new Checkpointer.Schedule(config.checkpoint().everySteps(), config.checkpoint().interval()),
                 bootstrap.configuration(), positions, model.learner().step());
-        TrainingStatistics statistics = new TrainingStatistics(model.learner().config().loss().classifies(),
+        TrainingConfig learning = model.learner().config();
+        OptionalInt classes = learning.loss().classifies() ? OptionalInt.of(learning.model().outputSize())
+                : OptionalInt.empty();
+        TrainingStatistics statistics = new TrainingStatistics(classes, config.metrics().fadingFactor(),
                 config.metrics().interval(), bootstrap.checkpoint().map(Checkpoint::examplesSeen).orElse(0L),
                 listener);
         return new Trainer(inbox.batches(t.batchSize(), t.maxBatchWait()), model, evaluator, checkpointer,
