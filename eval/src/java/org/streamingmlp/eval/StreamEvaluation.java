@@ -26,7 +26,8 @@ import com.yahoo.labs.samoa.instances.InstancesHeader;
  *                          (default: every generator, and fashion-mnist when installed)
  *   --examples N           at most N examples per stream (default: all: 100,000 per generator)
  *   --mlp NAME=k=v;k=v     a variant of the service's learner: the service's defaults with these mlp.* settings
- *                          (repeatable; default: one, "service", with nothing changed)
+ *                          (repeatable; default: "service" with nothing changed, and "service, previous
+ *                          defaults" with {@link #PREVIOUS_DEFAULTS})
  *   --moa NAME=CLI         a MOA classifier (repeatable; default: the peers below); --moa none: no MOA learner
  *   --parallel N           streams evaluated at once (default 1)
  *   --out DIR              plots, results.md, curves.csv (default target/eval)
@@ -48,6 +49,13 @@ public final class StreamEvaluation {
         MOA_PEERS.put("no-change", "functions.NoChange");
         MOA_PEERS.put("majority-class", "functions.MajorityClass");
     }
+
+    /**
+     * The defaults before issue #12's measurements (the primer's PyTorch recipe): run beside today's defaults so the
+     * table shows what the change bought.
+     */
+    static final Map<String, String> PREVIOUS_DEFAULTS = Map.of("mlp.training.standardize-features", "false",
+            "mlp.optimizer.learning-rate", "0.001", "mlp.model.dropout", "0.2", "mlp.schedule.kind", "cosine");
 
     /** Fading factor of the "recent" figures (MOA's EvaluatePrequential -a). */
     static final double FADING = 0.999;
@@ -236,6 +244,7 @@ public final class StreamEvaluation {
             }
             if (o.mlp.isEmpty()) {
                 o.mlp.put("service", Map.of());
+                o.mlp.put("service, previous defaults", new java.util.TreeMap<>(PREVIOUS_DEFAULTS));
             }
             if (o.moa.isEmpty() && !o.noMoa) {
                 o.moa.putAll(MOA_PEERS);

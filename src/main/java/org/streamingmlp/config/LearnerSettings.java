@@ -30,7 +30,7 @@ public final class LearnerSettings {
                 o.decayBiasesAndNorms());
         ServiceConfig.Schedule s = config.schedule();
         ScheduleConfig schedule = new ScheduleConfig(s.warmupSteps(), s.totalSteps(), s.minLearningRate(),
-                s.warmRestarts());
+                s.warmRestarts(), s.kind());
         return new TrainingConfig(mlp, training.loss(), adamW, schedule, training.maxGradNorm(),
                 training.seed(), DataType.FLOAT, training.standardizeFeatures());
     }
