@@ -85,8 +85,11 @@ public final class StreamEvaluation {
         System.out.println(summary);
         Files.writeString(options.out.resolve("results.md"), summary);
         writeCurves(options.out.resolve("curves.csv"), results);
-        System.out.printf("[eval] %d streams in %.0f s; plots, results.md and curves.csv in %s%n", results.size(),
-                (System.nanoTime() - start) / 1e9, options.out);
+        // CPU time too: on a shared machine the wall clock says more about the other jobs than about this one
+        double cpu = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toMillis() / 1e3).orElse(Double.NaN);
+        System.out.printf("[eval] %d streams in %.0f s wall clock, %.0f s CPU (load average %.1f); plots, results.md "
+                + "and curves.csv in %s%n", results.size(), (System.nanoTime() - start) / 1e9, cpu,
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), options.out);
     }
 
     record Result(String stream, String description, long examples, Map<String, Curve> curves) {
