@@ -31,7 +31,7 @@ public final class LearnerSettings {
                 o.decayBiasesAndNorms());
         ServiceConfig.Schedule s = config.schedule();
         ScheduleConfig schedule = new ScheduleConfig(s.warmupSteps(), s.totalSteps(), s.minLearningRate(),
-                s.warmRestarts());
+                s.warmRestarts(), s.kind());
         return new TrainingConfig(mlp, training.loss(), adamW, schedule, training.maxGradNorm(),
                 training.seed(), DataType.FLOAT, training.standardizeFeatures());
     }
@@ -86,6 +86,10 @@ public final class LearnerSettings {
         }
         if (config.metrics().interval().toMillis() < 100) {
             throw new IllegalArgumentException("mlp.metrics.interval must be at least 100ms, got " + config.metrics().interval());
+        }
+        double fading = config.metrics().fadingFactor();
+        if (!(fading > 0 && fading < 1)) {
+            throw new IllegalArgumentException("mlp.metrics.fading-factor must be in (0, 1), got " + fading);
         }
         if (t.queueCapacity() < t.batchSize()) {
             throw new IllegalArgumentException("mlp.training.queue-capacity (" + t.queueCapacity()

@@ -61,6 +61,7 @@ public final class ModelConfiguration {
         keys.put("mlp.optimizer.weight-decay", Double.toString(o.weightDecay()));
         keys.put("mlp.optimizer.decay-biases-and-norms", Boolean.toString(o.decayBiasesAndNorms()));
         ServiceConfig.Schedule s = config.schedule();
+        keys.put("mlp.schedule.kind", name(s.kind()));
         keys.put("mlp.schedule.warmup-steps", Integer.toString(s.warmupSteps()));
         keys.put("mlp.schedule.total-steps", Long.toString(s.totalSteps()));
         keys.put("mlp.schedule.min-learning-rate", Double.toString(s.minLearningRate()));

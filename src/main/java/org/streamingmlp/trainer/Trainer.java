@@ -33,7 +33,6 @@ public final class Trainer implements Runnable {
     private final Evaluator evaluator;
     private final Checkpointer checkpointer;
     private final TrainingStatistics statistics;
-    private final boolean classifies;
 
     private volatile TrainingReport status;
     private volatile boolean running = true;
@@ -46,7 +45,6 @@ public final class Trainer implements Runnable {
         this.evaluator = evaluator;
         this.checkpointer = checkpointer;
         this.statistics = statistics;
-        this.classifies = model.learner().config().loss().classifies();
         this.status = report();
     }
 
@@ -121,7 +119,7 @@ public final class Trainer implements Runnable {
             predictions = prequential.predictions();
             stepped(prequential.step());
         }
-        statistics.scored(batch.size(), Score.of(predictions, batch, classifies));
+        statistics.scored(predictions, batch);
         checkpointer.passed(consumed);
         evaluator.afterBatch().ifPresent(this::emit);
     }

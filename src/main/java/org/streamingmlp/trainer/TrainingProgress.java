@@ -1,6 +1,7 @@
 package org.streamingmlp.trainer;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 /**
  * What the training stream has done to the model, for a {@link TrainingReport}.
@@ -15,14 +16,13 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * @param skippedUpdates             updates skipped because the loss or a gradient was not finite
  * @param consecutiveSkippedUpdates  skipped updates since the last applied one (liveness watches it; not in JSON)
  * @param examplesPerSecond          training throughput since the previous report
- * @param prequentialAccuracy        share of all training examples scored since startup whose class the model
- *                                   predicted before learning them (classification; NaN otherwise)
+ * @param prequential                prequential accuracy and kappa per example, since the start and fading
  * @param scalingRowsIgnored         training rows the feature standardisation left out as non-finite
  * @param validationExamplesIgnored  validation examples left out of evaluations for a non-finite loss
  */
 public record TrainingProgress(long examplesSeen, long examplesIgnoredWhileFrozen, double trainLoss,
                                double trainAccuracy, double trainMeanAbsoluteError, double learningRate,
                                double gradNorm, long skippedUpdates, @JsonIgnore int consecutiveSkippedUpdates,
-                               double examplesPerSecond, double prequentialAccuracy, long scalingRowsIgnored,
-                               long validationExamplesIgnored) {
+                               double examplesPerSecond, @JsonUnwrapped PrequentialFigures prequential,
+                               long scalingRowsIgnored, long validationExamplesIgnored) {
 }

@@ -2,10 +2,13 @@ package org.streamingmlp.trainer;
 
 import java.time.Duration;
 
+import java.util.List;
+import java.util.OptionalInt;
 import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
 import org.streamingmlp.learner.StepResult;
+import org.streamingmlp.record.LabeledExample;
 
 /**
  * The trainer's running figures: examples seen and ignored, the recent training loss and prequential score, the
@@ -22,6 +25,7 @@ public final class TrainingStatistics {
     private final SlidingMean recentLoss = new SlidingMean(RECENT_STEPS);
     private final SlidingMean recentScore = new SlidingMean(RECENT_STEPS);
     private final boolean classifies;
+    private final PrequentialTally prequential;
     private final long reportIntervalNanos;
     private final TrainingListener listener;
     private long examplesSeen;
@@ -31,31 +35,28 @@ public final class TrainingStatistics {
     private long lastReportNanos = System.nanoTime();
     private long examplesAtLastReport;
     private double examplesPerSecond;
-    /** Examples scored since startup, and the sum of their scores (correct predictions, for a classifier). */
-    private long scoredExamples;
-    private double scoreSum;
 
     /**
-     * @param classifies   scores are accuracies (else mean absolute errors)
+     * @param classes      the number of classes of a classifier; empty: scores are mean absolute errors
+     * @param fadingFactor weight kept by an example per newer one, for the fading prequential figures
      * @param examplesSeen examples the model had seen before (restored from a checkpoint)
      */
-    public TrainingStatistics(boolean classifies, Duration reportInterval, long examplesSeen,
+    public TrainingStatistics(OptionalInt classes, double fadingFactor, Duration reportInterval, long examplesSeen,
                               TrainingListener listener) {
-        this.classifies = classifies;
+        this.classifies = classes.isPresent();
+        this.prequential = classes.isPresent() ? PrequentialTally.ofClasses(classes.getAsInt(), fadingFactor)
+                : PrequentialTally.none();
         this.listener = listener;
         this.reportIntervalNanos = reportInterval.toNanos();
         this.examplesSeen = examplesSeen;
         this.examplesAtLastReport = examplesSeen;
     }
 
-    /** A batch consumed and scored by the current model before learning (prequential). */
-    void scored(int examples, double score) {
-        examplesSeen += examples;
-        recentScore.add(score);
-        if (!Double.isNaN(score)) {
-            scoredExamples += examples;
-            scoreSum += score * examples;
-        }
+    /** A batch consumed and predicted by the current model before learning (prequential). */
+    void scored(float[][] outputs, List<LabeledExample> batch) {
+        examplesSeen += batch.size();
+        recentScore.add(Score.of(outputs, batch, classifies));
+        prequential.add(outputs, batch);
     }
 
     /** A batch consumed while frozen: scored, not learned. */
@@ -120,7 +121,6 @@ public final class TrainingStatistics {
                 classifies ? recentScore.mean() : Double.NaN, classifies ? Double.NaN : recentScore.mean(),
                 lastStep == null ? Double.NaN : lastStep.learningRate(),
                 lastStep == null ? Double.NaN : lastStep.gradNormBeforeClip(), skippedUpdates, consecutiveSkipped,
-                examplesPerSecond, classifies && scoredExamples > 0 ? scoreSum / scoredExamples : Double.NaN,
-                scalingRowsIgnored, validationExamplesIgnored);
+                examplesPerSecond, prequential.figures(), scalingRowsIgnored, validationExamplesIgnored);
     }
 }

@@ -1,6 +1,7 @@
 package org.streamingmlp.wiring;
 
 import java.util.Map;
+import java.util.OptionalInt;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -160,7 +161,10 @@ class Components {
         bootstrap.checkpoint().map(c -> c.learning().monitor()).ifPresent(monitor::restore);
         Evaluator evaluator = new Evaluator(model, window, monitor,
                 new Evaluator.Schedule(t.validateEverySteps(), t.minValidationExamples()));
-        TrainingStatistics statistics = new TrainingStatistics(model.learner().config().loss().classifies(),
+        TrainingConfig learning = model.learner().config();
+        OptionalInt classes = learning.loss().classifies() ? OptionalInt.of(learning.model().outputSize())
+                : OptionalInt.empty();
+        TrainingStatistics statistics = new TrainingStatistics(classes, config.metrics().fadingFactor(),
                 config.metrics().interval(), bootstrap.checkpoint().map(Checkpoint::examplesSeen).orElse(0L),
                 listener);
         return new Trainer(inbox.batches(t.batchSize(), t.maxBatchWait()), model, evaluator, checkpointer,

@@ -22,6 +22,13 @@ final class TrainingMeters {
         gauge(registry, "mlp.model.version", trainer, TrainingReport::modelVersion);
         gauge(registry, "mlp.training.loss", trainer, r -> r.training().trainLoss());
         gauge(registry, "mlp.training.accuracy", trainer, r -> r.training().trainAccuracy());
+        gauge(registry, "mlp.training.prequential.accuracy", trainer,
+                r -> r.training().prequential().prequentialAccuracy());
+        gauge(registry, "mlp.training.prequential.kappa", trainer, r -> r.training().prequential().prequentialKappa());
+        gauge(registry, "mlp.training.prequential.fading.accuracy", trainer,
+                r -> r.training().prequential().fadingPrequentialAccuracy());
+        gauge(registry, "mlp.training.prequential.fading.kappa", trainer,
+                r -> r.training().prequential().fadingPrequentialKappa());
         gauge(registry, "mlp.validation.loss", trainer, r -> r.validation().validationLoss());
         gauge(registry, "mlp.validation.accuracy", trainer, r -> r.validation().validationAccuracy());
         gauge(registry, "mlp.training.learning.rate", trainer, r -> r.training().learningRate());

@@ -61,7 +61,7 @@ import org.streamingmlp.optim.ScheduleConfig;
  */
 public final class TrainingBenchmark {
 
-    record Dataset(float[][] images, int[] labels) {
+    public record Dataset(float[][] images, int[] labels) {
     }
 
     public static void main(String[] args) throws IOException {
@@ -273,7 +273,7 @@ public final class TrainingBenchmark {
         }
     }
 
-    static Dataset load(Path dir, String prefix) throws IOException {
+    public static Dataset load(Path dir, String prefix) throws IOException {
         float[][] images;
         int[] labels;
         try (DataInputStream in = open(dir.resolve(prefix + "-images-idx3-ubyte"))) {

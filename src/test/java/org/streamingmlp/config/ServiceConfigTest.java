@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.streamingmlp.learner.TrainingConfig;
+import org.streamingmlp.optim.ScheduleConfig;
 import org.streamingmlp.nn.Activation;
 import org.streamingmlp.nn.LossKind;
 
@@ -86,7 +87,9 @@ class ServiceConfigTest {
     void buildsTheCoreConfiguration() {
         TrainingConfig training = LearnerSettings.trainingConfig(read(Map.of("mlp.model.hidden-sizes", "8")));
         assertEquals(java.util.List.of(8), training.model().hiddenSizes());
-        assertEquals(0.001, training.optimizer().learningRate(), 0);
+        assertEquals(0.003, training.optimizer().learningRate(), 0);
+        assertTrue(training.standardizeFeatures());
+        assertEquals(ScheduleConfig.Kind.CONSTANT, training.schedule().kind());
         assertEquals(0.01, training.optimizer().weightDecay(), 0);
     }
 }

@@ -43,6 +43,25 @@ class ScheduleAndClippingTest {
     }
 
     @Test
+    void constantWarmsUpLinearlyThenHoldsThePeakWhateverTheCosineKeysSay() {
+        LearningRateSchedule s = new ScheduleConfig(4, 10, 0.01, true, ScheduleConfig.Kind.CONSTANT).create(0.5);
+        assertEquals(0.0, s.learningRate(0), 0.0);
+        assertEquals(0.125, s.learningRate(1), 1e-15);   // 0.5 * 1/4
+        assertEquals(0.375, s.learningRate(3), 1e-15);   // 0.5 * 3/4
+        assertEquals(0.5, s.learningRate(4), 0.0);
+        assertEquals(0.5, s.learningRate(14), 0.0);      // where the cosine would have restarted
+        assertEquals(0.5, s.learningRate(1_000_000), 0.0);
+        assertEquals(0.5, new ScheduleConfig(0, 10, 0.0, false, ScheduleConfig.Kind.CONSTANT).create(0.5)
+                .learningRate(0), 0.0);
+        assertThrows(IllegalArgumentException.class, () -> new ScheduleConfig(0, 10, 0.0, false, null));
+    }
+
+    @Test
+    void theFourArgumentConfigIsThePyTorchCosine() {
+        assertEquals(ScheduleConfig.Kind.COSINE, new ScheduleConfig(0, 10, 0.0, false).kind());
+    }
+
+    @Test
     void scheduleIsAPureFunction() {
         LearningRateSchedule s = ScheduleConfig.defaults().create(1e-3);
         double a = s.learningRate(1234);

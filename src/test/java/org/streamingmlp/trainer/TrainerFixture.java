@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 
 import org.streamingmlp.checkpoint.Checkpoint;
@@ -50,7 +51,7 @@ final class TrainerFixture {
         trainer = new Trainer(inbox.batches(batchSize, Duration.ofMillis(20)), model,
                 new Evaluator(model, validation, monitor, new Evaluator.Schedule(validateEverySteps,
                         minValidationExamples)),
-                checkpointer, new TrainingStatistics(true, Duration.ofHours(1),
+                checkpointer, new TrainingStatistics(OptionalInt.of(config.model().outputSize()), 0.999, Duration.ofHours(1),
                 resume.map(Checkpoint::examplesSeen).orElse(0L), TrainingListener.NONE));
     }
 

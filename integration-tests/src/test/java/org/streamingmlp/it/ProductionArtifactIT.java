@@ -73,6 +73,34 @@ class ProductionArtifactIT {
         assertTrue(Files.isDirectory(APP.resolve("lib")), "no lib/ in " + APP);
     }
 
+    /**
+     * MOA (GPL-3.0) is the evaluation tool's peer only (Maven profile {@code eval}, test scope): no MOA or Weka jar
+     * or class may reach the service's artifact, whichever profiles built it.
+     */
+    @Test
+    void noMoaOrWekaIsPackaged() throws IOException {
+        List<String> found = new ArrayList<>();
+        for (Path file : files(APP)) {
+            String name = file.getFileName().toString();
+            if (!name.endsWith(".jar")) {
+                continue;
+            }
+            if (name.startsWith("moa-") || name.startsWith("weka")) {
+                found.add(APP.relativize(file).toString());
+                continue;
+            }
+            try (ZipFile zip = new ZipFile(file.toFile())) {
+                if (zip.getEntry("moa/classifiers/Classifier.class") != null
+                        || zip.getEntry("weka/core/Instances.class") != null
+                        || zip.getEntry("org/streamingmlp/eval/") != null) {
+                    found.add(APP.relativize(file).toString());
+                }
+            }
+        }
+        assertEquals(List.of(), found, "MOA, Weka or the evaluation tool in the packaged application");
+        assertTrue(Files.isDirectory(APP.resolve("lib")), "no lib/ in " + APP);
+    }
+
     private static List<Path> files(Path dir) throws IOException {
         try (Stream<Path> walk = Files.walk(dir)) {
             return walk.filter(Files::isRegularFile).toList();

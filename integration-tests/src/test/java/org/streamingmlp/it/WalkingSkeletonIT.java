@@ -73,6 +73,10 @@ class WalkingSkeletonIT {
             assertTrue(last.get("examplesSeen").asLong() >= 2000, "the trainer saw only " + last);
             assertTrue(last.get("step").asLong() > 0, "no optimizer step in " + last);
             assertTrue(last.get("trainLoss").isNumber(), "no training loss in " + last);
+            // three separable blobs: every example predicted before it was learned, well above chance (1/3)
+            assertTrue(last.get("prequentialAccuracy").asDouble() > 0.6, "prequential accuracy in " + last);
+            assertTrue(last.get("prequentialKappa").asDouble() > 0.4, "prequential kappa in " + last);
+            assertTrue(last.get("fadingPrequentialAccuracy").isNumber(), "no fading accuracy in " + last);
             assertTrue(last.has("examplesPerSecond"), "no throughput in " + last);
             assertTrue(last.at("/consumerLag/training").isNumber(), "no consumer lag in " + last);
         }
@@ -240,6 +244,7 @@ class WalkingSkeletonIT {
         management().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         String metrics = management().get("/q/metrics").then().statusCode(200).extract().asString();
         assertTrue(metrics.contains("mlp_training_step"), "no training gauge on /q/metrics");
+        assertTrue(metrics.contains("mlp_training_prequential_kappa"), "no prequential kappa gauge on /q/metrics");
         assertTrue(metrics.contains("mlp_dead_letters_total"), "no dead-letter counter on /q/metrics");
         // The API port serves none of the management endpoints.
         for (String path : List.of("/q/health", "/q/metrics", "/q/openapi")) {

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Prequential evaluation of the service's learner beside MOA's on drifting streams, in one run (issue #12):
+#   bench/evaluate.sh                      # build, then every stream: tables on stdout, plots in target/eval/
+#   bench/evaluate.sh --no-build ARGS...   # reuse the last build; ARGS go to the tool, e.g.
+#   bench/evaluate.sh --no-build --streams sea-abrupt,my.csv --examples 20000 --mlp 'lr3e-3=mlp.optimizer.learning-rate=0.003'
+# Options, streams and their exact MOA settings: eval/src/java/org/streamingmlp/eval/StreamEvaluation.java and
+# Streams.java; the README ("How well it learns") shows the results. Fashion-MNIST is included when installed
+# (apt-get install -y dataset-fashion-mnist). Measured with MOA's forest on Fashion-MNIST too: 12.6 CPU-minutes,
+# build included, of which that forest took most; the tool now leaves it out on wide streams (name it with --moa).
+# MOA is GPL-3.0: it is on the classpath of this tool only (Maven profile `eval`, test scope), never in the service.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+coretype=$(bin/openblas-coretype)
+if [ -n "$coretype" ]; then export OPENBLAS_CORETYPE=$coretype; fi
+export OMP_NUM_THREADS=1
+
+OUT=target/eval
+mkdir -p "$OUT"
+start=$(date +%s)
+if [ "${1:-}" != "--no-build" ]; then
+  echo "[eval] building the service and the evaluation tool (./mvnw -Peval test-compile)" >&2
+  build() {
+    ./mvnw -B -ntp -q "$@" -Peval test-compile dependency:build-classpath -Dmdep.outputFile="$OUT/cp.txt" \
+      -Dmdep.includeScope=test -Dopenblas.coretype="${OPENBLAS_CORETYPE:-}"
+  }
+  build -o 2>/dev/null || build   # offline first; MOA's jars come from Maven Central the first time
+else
+  shift
+fi
+[ -f "$OUT/cp.txt" ] || { echo "no $OUT/cp.txt: run without --no-build" >&2; exit 1; }
+
+java -Xmx6g -XX:+UseParallelGC -Djava.awt.headless=true -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+  -cp "target/test-classes:target/classes:$(cat "$OUT/cp.txt")" \
+  org.streamingmlp.eval.StreamEvaluation --parallel 2 --out "$OUT" "$@"
+echo "[eval] whole run, build included: $(( $(date +%s) - start )) s" >&2
