@@ -114,7 +114,11 @@ class CrashDuringTrainingIT {
                 long resumed = restoredStep(log, logBefore);
                 System.out.printf("CrashDuringTrainingIT: killed at step >= %d, restarted in %d ms from step %d%n",
                         step, (System.nanoTime() - start) / 1_000_000, resumed);
-                assertTrue(resumed <= step, "resumed beyond the kill point");
+                // No assertion on 'resumed' against 'step': 'step' is only what /model said before the kill signal,
+                // and on a loaded machine the trainer can take more steps and write a checkpoint in between
+                // (seen: step >= 234 observed, restored from 291). What a crash must not change is checked below:
+                // every example learned once, and the final model bitwise equal to the uninterrupted run's.
+                assertTrue(resumed >= 0);
             }
             awaitStep(service, STEPS);
             JsonNode model = JSON.readTree(service.get("/model"));
