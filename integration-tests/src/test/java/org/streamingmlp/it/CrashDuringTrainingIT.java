@@ -118,7 +118,6 @@ class CrashDuringTrainingIT {
                 // and on a loaded machine the trainer can take more steps and write a checkpoint in between
                 // (seen: step >= 234 observed, restored from 291). What a crash must not change is checked below:
                 // every example learned once, and the final model bitwise equal to the uninterrupted run's.
-                assertTrue(resumed >= 0);
             }
             awaitStep(service, STEPS);
             JsonNode model = JSON.readTree(service.get("/model"));
