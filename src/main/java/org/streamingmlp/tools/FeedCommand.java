@@ -34,6 +34,14 @@ public final class FeedCommand {
         }
     }
 
+    /**
+     * Feeds as {@code feed ARGS} would until done or {@code stop} says so, printing no progress line: for a feeder
+     * inside another program (dev mode's demo).
+     */
+    public static Map<String, Long> run(List<String> args, BooleanSupplier stop) throws Exception {
+        return feed(FeedOptions.parse(args), stop, false);
+    }
+
     /** Feeds one file; {@code progressLine}: print the progress line on standard error. */
     static Map<String, Long> feed(FeedOptions options, BooleanSupplier stop, boolean progressLine) throws Exception {
         Dataset data = Dataset.open(options.file(), options.format(), options);

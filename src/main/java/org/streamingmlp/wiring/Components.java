@@ -1,5 +1,6 @@
 package org.streamingmlp.wiring;
 
+import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,6 +10,8 @@ import jakarta.inject.Singleton;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.MeterRegistry;
+
+import io.quarkus.arc.All;
 
 import org.streamingmlp.checkpoint.Checkpoint;
 import org.streamingmlp.codec.RecordFormats;
@@ -130,7 +133,7 @@ class Components {
     @Produces
     @Singleton
     Trainer trainer(ModelBootstrap bootstrap, VersionedModel model, TrainingInbox inbox, ValidationWindow window,
-                    ServiceConfig config, TrainingListener listener) {
+                    ServiceConfig config, @All List<TrainingListener> listeners) {
         ServiceConfig.Training t = config.training();
         ValidationMonitor monitor = LearnerSettings.validationMonitor(config, model.learner().config().loss());
         bootstrap.checkpoint().map(c -> c.learning().monitor()).ifPresent(monitor::restore);
@@ -143,7 +146,7 @@ class Components {
                 bootstrap.configuration(), positions, model.learner().step());
         TrainingStatistics statistics = new TrainingStatistics(model.learner().config().loss().classifies(),
                 config.metrics().interval(), bootstrap.checkpoint().map(Checkpoint::examplesSeen).orElse(0L),
-                listener);
+                TrainingListener.all(listeners));
         return new Trainer(inbox.batches(t.batchSize(), t.maxBatchWait()), model, evaluator, checkpointer,
                 statistics);
     }
