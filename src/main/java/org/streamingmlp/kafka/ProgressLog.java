@@ -18,7 +18,8 @@ import org.streamingmlp.trainer.TrainingReport;
  * <pre>
  * progress: 24,576 examples (1,010/s) | train loss 0.512 | accuracy: prequential 0.812, validation 0.826 (loss 0.49) | early stopping: training, 2/5 without improvement | model v383 | dead letters 0
  * </pre>
- * Category {@code org.streamingmlp.progress}: {@code quarkus.log.category."org.streamingmlp.progress".level=WARN}
+ * While nothing moves (no example, no new version) a line is repeated only once a minute, so an idle service does
+ * not fill its log. Called on the trainer thread only. Category {@code org.streamingmlp.progress}: {@code quarkus.log.category."org.streamingmlp.progress".level=WARN}
  * silences it.
  */
 @ApplicationScoped
@@ -26,14 +27,32 @@ public class ProgressLog implements TrainingListener {
 
     private static final Logger LOG = Logger.getLogger("org.streamingmlp.progress");
 
+    static final long IDLE_REPEAT_MILLIS = 60_000;
+
     @Inject
     StreamFigures figures;
 
+    private long lastExamples = -1;
+    private long lastVersion = -1;
+    private long lastLineAt;
+
     @Override
     public void report(TrainingReport report) {
-        if (LOG.isInfoEnabled()) {
+        if (LOG.isInfoEnabled() && due(report)) {
             LOG.info(line(report, figures.deadLettersByReason()));
         }
+    }
+
+    /** Something moved since the last line, or a minute has passed. */
+    boolean due(TrainingReport report) {
+        boolean moved = report.training().examplesSeen() != lastExamples || report.modelVersion() != lastVersion;
+        if (!moved && report.timestamp() - lastLineAt < IDLE_REPEAT_MILLIS) {
+            return false;
+        }
+        lastExamples = report.training().examplesSeen();
+        lastVersion = report.modelVersion();
+        lastLineAt = report.timestamp();
+        return true;
     }
 
     @Override
