@@ -24,11 +24,12 @@ record FeedOptions(Path file, String format, Path labels, String labelColumn, St
               --label-column NAME        CSV: the label column (default label; absent: prediction requests)
               --id-column NAME           CSV: a column holding record ids (default: none, ids row-N)
               --bootstrap HOST:PORT      Kafka (default: $KAFKA_BOOTSTRAP_SERVERS or localhost:9092)
-              --topic NAME               where labelled records go (default mlp.train; unlabelled: mlp.predict)
+              --topic NAME               where labelled examples go (default mlp.train)
               --validation-fraction F    this share of the examples goes to --validation-topic (default 0)
               --validation-topic NAME    default mlp.validation
               --request-fraction F       this share is sent, without its label, to --request-topic (default 0)
-              --request-topic NAME       default mlp.predict
+              --request-topic NAME       where requests go: unlabelled records and the request
+                                         fraction (default mlp.predict)
               --encoding json|binary     record encoding (default json)
               --rate N                   records per second over all topics (default 0: as fast as possible)
               --repeat N                 passes over the file (default 1; 0: until stopped)

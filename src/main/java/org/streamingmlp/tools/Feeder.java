@@ -106,12 +106,8 @@ final class Feeder {
 
     private String send(FeedExample example, Split split) {
         boolean request = split == Split.REQUEST || !example.labelled();
-        String topic = switch (split) {
-            case VALIDATION -> options.validationTopic();
-            case REQUEST -> options.requestTopic();
-            case TRAIN -> example.labelled() ? options.trainTopic()
-                    : options.topic() != null ? options.topic() : options.requestTopic();
-        };
+        String topic = request ? options.requestTopic()
+                : split == Split.VALIDATION ? options.validationTopic() : options.trainTopic();
         byte[] key = example.id().getBytes(StandardCharsets.UTF_8);
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, key, encode(example, request));
         if (options.binary()) {

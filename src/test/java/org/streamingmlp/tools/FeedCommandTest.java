@@ -155,6 +155,33 @@ class FeedCommandTest {
     }
 
     @Test
+    void jsonlRecordsKeepTheirIdsAndLabelsAndUnlabelledOnesBecomeRequests() throws Exception {
+        Path file = Files.writeString(dir.resolve("records.jsonl"), String.join("\n",
+                "{\"id\":\"a\",\"features\":[1.5,-2],\"label\":2}",
+                "{\"id\":\"b\",\"features\":[0,0.25],\"label\":[0.5,1]}",
+                "",
+                "{\"id\":\"c\",\"features\":[3,4]}") + "\n");
+        String run = UUID.randomUUID().toString().substring(0, 8);
+
+        Map<String, Long> sent = FeedCommand.run(List.of(file.toString(), "--bootstrap", kafka.bootstrapServers(),
+                "--topic", "jsonl-" + run, "--request-topic", "jsonl-requests-" + run, "--encoding", "binary"));
+
+        assertEquals(Map.of("jsonl-" + run, 2L, "jsonl-requests-" + run, 1L), sent);
+        List<ConsumerRecord<byte[], byte[]>> examples = readAll("jsonl-" + run, 2);
+        RecordDecoder classes = formats(2, 3).decoderFor(RecordFormats.BINARY);
+        LabeledExample a = classes.decodeExample(examples.get(0).value());
+        assertEquals("a", a.id());
+        assertArrayEquals(new float[] {1.5f, -2f}, a.features());
+        assertEquals(new Label.ClassIndex(2), a.label());
+        Label.Values b = (Label.Values) new RecordFormats(new ObjectMapper(), 2, 2, LossKind.MSE, 1 << 20)
+                .decoderFor(RecordFormats.BINARY).decodeExample(examples.get(1).value()).label();
+        assertArrayEquals(new float[] {0.5f, 1f}, b.values());
+        PredictionRequest c = classes.decodeRequest(readAll("jsonl-requests-" + run, 1).get(0).value());
+        assertEquals("c", c.id());
+        assertArrayEquals(new float[] {3f, 4f}, c.features());
+    }
+
+    @Test
     void aBadFileNamesTheProblem() throws Exception {
         Path file = Files.writeString(dir.resolve("bad.csv"), "a,b,label\n1,2,0\n1,x,1\n");
         IOException e = assertThrows(IOException.class, () -> FeedCommand.run(List.of(file.toString(),
