@@ -20,7 +20,8 @@ import org.streamingmlp.wiring.TrainerLifecycle;
 
 /**
  * {@code POST /model/checkpoint} (admin): writes a checkpoint now, between two training steps, and answers with
- * its directory. 409 when checkpointing is off ({@code mlp.checkpoint.dir} unset).
+ * its directory. 409 when checkpointing is off ({@code mlp.checkpoint.dir} unset) or this process does not train
+ * ({@code mlp.role=predictor}).
  */
 @jakarta.ws.rs.Path("/model/checkpoint")
 public class CheckpointResource {
@@ -40,7 +41,7 @@ public class CheckpointResource {
     public Response checkpoint() throws InterruptedException {
         try {
             java.nio.file.Path written = trainer.checkpoint().get(60, TimeUnit.SECONDS);
-            TrainingReport status = trainer.status();
+            TrainingReport status = trainer.status().orElseThrow();
             return Response.ok(new Written(written.toString(), status.modelVersion(), status.step())).build();
         } catch (ExecutionException e) {
             return Response.status(Response.Status.CONFLICT).entity(Problem.of(e.getCause().getMessage())).build();

@@ -15,6 +15,7 @@ import org.streamingmlp.ingest.OffsetRanges;
 import org.streamingmlp.kafka.MetricsReport;
 import org.streamingmlp.kafka.StreamFigures;
 import org.streamingmlp.learner.ModelSnapshot;
+import org.streamingmlp.serving.SnapshotAge;
 import org.streamingmlp.serving.SnapshotRegistry;
 import org.streamingmlp.wiring.TrainerLifecycle;
 
@@ -28,13 +29,16 @@ public class ModelResource {
     /**
      * The model as {@code GET /model} shows it.
      *
-     * @param modelVersion  the version that answers predictions now
-     * @param training      the trainer's latest report, as on the metrics topic
-     * @param trainerAlive  whether the trainer thread runs
+     * @param role          what this process does ({@code mlp.role})
+     * @param modelVersion  the version that answers predictions now (null before a predictor holds one)
+     * @param snapshotAgeSeconds how long ago that version was made (by the trainer, on its clock)
+     * @param training      the trainer's latest report, as on the metrics topic; null in a predictor
+     * @param trainerAlive  whether the trainer thread runs (false in a predictor)
      * @param configuration the settings the model is trained under, by key
      * @param provenance    where the model comes from
      */
-    public record ModelView(Long modelVersion, MetricsReport training, boolean trainerAlive,
+    public record ModelView(String role, Long modelVersion, Double snapshotAgeSeconds, MetricsReport training,
+                            boolean trainerAlive,
                             SortedMap<String, String> configuration, ProvenanceView provenance) {
     }
 
@@ -66,8 +70,9 @@ public class ModelResource {
     @Produces(MediaType.APPLICATION_JSON)
     public ModelView model() {
         SortedMap<String, String> configuration = ModelConfiguration.of(config);
-        return new ModelView(snapshots.current().map(ModelSnapshot::version).orElse(null),
-                figures.with(trainer.status()), trainer.alive(), configuration,
+        return new ModelView(config.role().configName(), snapshots.current().map(ModelSnapshot::version).orElse(null),
+                SnapshotAge.seconds(snapshots), trainer.status().map(figures::with).orElse(null),
+                trainer.trains() && trainer.alive(), configuration,
                 new ProvenanceView(Provenance.configHash(configuration), offsets.snapshot(), Provenance.versions()));
     }
 }

@@ -21,12 +21,16 @@ public class TrainerLiveness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
+        if (!trainer.trains()) {
+            return HealthCheckResponse.named("trainer").up().withData("trains", false).build();
+        }
         boolean alive = trainer.alive();
         boolean finite = trainer.lossFinite();
         return HealthCheckResponse.named("trainer")
                 .status(alive && finite)
                 .withData("threadAlive", alive)
-                .withData("consecutiveSkippedUpdates", trainer.status().training().consecutiveSkippedUpdates())
+                .withData("consecutiveSkippedUpdates", trainer.status()
+                        .map(s -> s.training().consecutiveSkippedUpdates()).orElse(0))
                 .build();
     }
 }

@@ -23,6 +23,23 @@ import org.streamingmlp.learner.ValidationMonitor;
 @ConfigMapping(prefix = "mlp")
 public interface ServiceConfig {
 
+    /**
+     * What this process does: {@code all-in-one} trains and answers; {@code trainer} trains and publishes snapshots
+     * to the model topic; {@code predictor} answers from the snapshots it reads there. {@link RoleChannels} turns the
+     * role into the channels that run.
+     */
+    @WithDefault("all-in-one")
+    Role role();
+
+    /**
+     * This process's name among its peers: suffix of the exactly-once transactional id, so every predictor has its
+     * own. Unset: the host name (a pod's name on Kubernetes).
+     */
+    Optional<String> instanceId();
+
+    /** Snapshots on the model topic: how the trainer hands its model to the predictors. */
+    Distribution distribution();
+
     Model model();
 
     /** Named input fields; without any, records carry features as a plain array. */
@@ -71,6 +88,10 @@ public interface ServiceConfig {
         @WithDefault("mlp.dlq")
         String dlq();
 
+        /** Compacted; the trainer publishes snapshots there, predictors read it from the beginning. */
+        @WithDefault("mlp.model")
+        String model();
+
         /**
          * Create every topic the service reads or writes at startup if it is missing (an existing topic is never
          * changed), so that a client can subscribe to the outputs before the first record is written.
@@ -93,7 +114,21 @@ public interface ServiceConfig {
         String predictor();
     }
 
+    interface Distribution {
+        /** The trainer publishes its newest snapshot this often, if the model changed since the last one. */
+        @WithDefault("2s")
+        Duration publishInterval();
+
+        /** Snapshots are cut into records of at most this many bytes (under the broker's message.max.bytes). */
+        @WithDefault("524288")
+        int chunkBytes();
+    }
+
     interface Model {
+        /** The model's name: the key of its snapshots on the model topic. */
+        @WithDefault("streaming-mlp")
+        String name();
+
         /** Number of numeric features in every record. */
         @WithDefault("4")
         int inputSize();
@@ -315,7 +350,7 @@ public interface ServiceConfig {
         @WithDefault("false")
         boolean exactlyOnce();
 
-        /** The transactional producer's id: unique per predictor instance and stable across its restarts. */
+        /** Prefix of the transactional producer's id; the id is {@code <prefix>-<mlp.instance-id>}. */
         @WithDefault("streaming-mlp-answers")
         String transactionalId();
     }

@@ -13,6 +13,8 @@ public final class Channels {
     public static final String PREDICTIONS = "predictions";
     public static final String METRICS = "metrics";
     public static final String DEAD_LETTERS = "dead-letters";
+    /** Predictors only: the model topic, read from its beginning. */
+    public static final String MODEL_UPDATES = "model-updates";
 
     private Channels() {
     }

@@ -38,6 +38,15 @@ public class PartitionAssignments {
     public static final String REQUESTS_LISTENER = "request-partitions";
 
     private final Map<String, Set<TopicPartition>> owned = new ConcurrentHashMap<>();
+    private final Set<String> rebalanced = ConcurrentHashMap.newKeySet();
+
+    /**
+     * True once the channel's group has assigned this process no partition: for the training channel, another
+     * trainer of the model is active ({@link SingleTrainerAssignor}) and this one stands by.
+     */
+    public boolean leftOut(String channel) {
+        return rebalanced.contains(channel) && owned.getOrDefault(channel, Set.of()).isEmpty();
+    }
 
     /** Partitions the channel's consumer owns now; empty before its first assignment. */
     public Set<TopicPartition> of(String channel) {
@@ -83,6 +92,16 @@ public class PartitionAssignments {
             @Override
             public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> assigned) {
                 partitions.addAll(assigned);
+                rebalanced.add(channel);
+                if (channel.equals(Channels.TRAINING)) {
+                    if (partitions.isEmpty()) {
+                        LOG.warnf("Standing by: another trainer of this model owns the training partitions (consumer "
+                                + "group %s); this process does not train until it leaves the group",
+                                consumer.groupMetadata().groupId());
+                    } else {
+                        LOG.infof("Training from %s", partitions);
+                    }
+                }
                 if (resumeFromCheckpoint) {
                     seekToCheckpoint(channel, consumer, assigned);
                 }

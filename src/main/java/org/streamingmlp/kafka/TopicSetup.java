@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +23,7 @@ import io.smallrye.common.annotation.Identifier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.jboss.logging.Logger;
 import org.streamingmlp.config.ServiceConfig;
@@ -66,6 +68,9 @@ public class TopicSetup {
                     missing.add(new NewTopic(topic, config.topics().partitions(), config.topics().replicationFactor()));
                 }
             }
+            if (!existing.contains(config.topics().model())) {
+                missing.add(modelTopic());
+            }
             if (missing.isEmpty()) {
                 return;
             }
@@ -91,6 +96,17 @@ public class TopicSetup {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * One partition (a release must follow its chunks), compacted (the newest release and its chunks stay; older
+     * versions are deleted by the tombstones the publisher writes), and large enough records for one chunk.
+     */
+    private NewTopic modelTopic() {
+        return new NewTopic(config.topics().model(), Optional.of(1), config.topics().replicationFactor())
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                        Integer.toString(Math.max(1 << 20, config.distribution().chunkBytes() + 65536))));
     }
 
     private Set<String> topics() {

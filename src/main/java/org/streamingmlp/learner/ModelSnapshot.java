@@ -63,7 +63,13 @@ public final class ModelSnapshot {
      */
     public static ModelSnapshot of(long version, long step, TrainingConfig config, Map<String, float[]> parameters,
                                    Map<String, double[]> buffers) {
-        if (config == null || parameters == null || buffers == null) {
+        return of(version, step, config, parameters, buffers, FeatureScaling.IDENTITY);
+    }
+
+    /** {@link #of(long, long, TrainingConfig, Map, Map)} with the feature standardisation the model learned under. */
+    public static ModelSnapshot of(long version, long step, TrainingConfig config, Map<String, float[]> parameters,
+                                   Map<String, double[]> buffers, FeatureScaling scaling) {
+        if (config == null || parameters == null || buffers == null || scaling == null) {
             throw new IllegalArgumentException("config, parameters and buffers must not be null");
         }
         if (step < 0) {
@@ -87,7 +93,7 @@ public final class ModelSnapshot {
             target.write(0, values);
         });
         buffers.forEach((name, values) -> model.buffers().get(name).setAll(values));
-        return new ModelSnapshot(version, step, model, FeatureScaling.IDENTITY, new Inference(config));
+        return new ModelSnapshot(version, step, model, scaling, new Inference(config));
     }
 
     public long version() {

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
@@ -39,9 +40,9 @@ import org.streamingmlp.trainer.VersionedModel;
 
 /**
  * The composition root: every part of the two flows is made here, once, from the typed configuration, and reaches
- * the edges by injection. Order is what the injection points say: the serving side gets the
- * {@link SnapshotRegistry} from the {@link VersionedModel}, which publishes the first version when it is made, so
- * no prediction can arrive before a model exists; a bad setting or an incompatible checkpoint fails startup here,
+ * the edges by injection. Order is what the injection points say: in a process that trains, the serving side gets
+ * the {@link SnapshotRegistry} from the {@link VersionedModel}, which publishes the first version when it is made,
+ * so no prediction can arrive before a model exists (a predictor's registry is filled from the model topic); a bad setting or an incompatible checkpoint fails startup here,
  * naming the key.
  */
 @ApplicationScoped
@@ -86,10 +87,14 @@ class Components {
                 bootstrap.restoredVersion());
     }
 
+    /**
+     * A process that trains serves its own versions; a predictor starts with an empty registry, filled from the
+     * model topic (and is not ready until then). A predictor never makes a learner.
+     */
     @Produces
     @Singleton
-    SnapshotRegistry snapshots(VersionedModel model) {
-        return model.registry();
+    SnapshotRegistry snapshots(ServiceConfig config, Instance<VersionedModel> model) {
+        return config.role().trains() ? model.get().registry() : new SnapshotRegistry();
     }
 
     @Produces
@@ -118,8 +123,11 @@ class Components {
 
     @Produces
     @Singleton
-    ResumePositions resumePositions(ModelBootstrap bootstrap, OffsetRanges taken) {
-        return new ResumePositions(bootstrap.checkpoint().map(c -> c.positions().all())
+    ResumePositions resumePositions(ServiceConfig config, Instance<ModelBootstrap> bootstrap, OffsetRanges taken) {
+        if (!config.role().trains()) {
+            return new ResumePositions(Map.of(), taken);
+        }
+        return new ResumePositions(bootstrap.get().checkpoint().map(c -> c.positions().all())
                 .orElse(Map.of()), taken);
     }
 

@@ -1,10 +1,12 @@
 package org.streamingmlp.wiring;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,8 +30,9 @@ public class TrainerLifecycle {
 
     private static final Logger LOG = Logger.getLogger(TrainerLifecycle.class);
 
+    /** Resolved only in a role that trains: a predictor never makes a learner. */
     @Inject
-    Trainer trainer;
+    Instance<Trainer> trainers;
 
     @Inject
     TrainingInbox inbox;
@@ -43,9 +46,16 @@ public class TrainerLifecycle {
     @Inject
     MeterRegistry registry;
 
+    private Trainer trainer;
     private Thread thread;
 
     void start(@Observes StartupEvent event) {
+        if (!config.role().trains()) {
+            LOG.infof("Role %s: no trainer; answers come from the model snapshots on %s", config.role().configName(),
+                    config.topics().model());
+            return;
+        }
+        trainer = trainers.get();
         TrainingMeters.register(registry, this);
         thread = new Thread(trainer, "mlp-trainer");
         thread.setDaemon(true);
@@ -65,14 +75,23 @@ public class TrainerLifecycle {
         }
     }
 
+    /** Whether this process trains ({@code mlp.role} all-in-one or trainer). */
+    public boolean trains() {
+        return config.role().trains();
+    }
+
     /** Asks the trainer for a checkpoint now; completes with its directory once written. */
     public CompletableFuture<Path> checkpoint() {
+        if (trainer == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("this process does not train (mlp.role="
+                    + config.role().configName() + "): checkpoints are the trainer's"));
+        }
         return trainer.requestCheckpoint();
     }
 
-    /** The trainer's latest report; never null. */
-    public TrainingReport status() {
-        return trainer.status();
+    /** The trainer's latest report; empty in a process that does not train. */
+    public Optional<TrainingReport> status() {
+        return Optional.ofNullable(trainer).map(Trainer::status);
     }
 
     /** True while the trainer thread runs and has not failed. */
@@ -82,7 +101,8 @@ public class TrainerLifecycle {
 
     /** True while fewer than {@code mlp.training.max-consecutive-skipped} updates in a row were non-finite. */
     public boolean lossFinite() {
-        return status().training().consecutiveSkippedUpdates() < config.training().maxConsecutiveSkipped();
+        return status().map(s -> s.training().consecutiveSkippedUpdates() < config.training().maxConsecutiveSkipped())
+                .orElse(true);
     }
 
     int queuedExamples() {

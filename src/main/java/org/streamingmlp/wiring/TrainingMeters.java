@@ -41,6 +41,6 @@ final class TrainingMeters {
 
     private static void gauge(MeterRegistry registry, String name, TrainerLifecycle trainer,
                               ToDoubleFunction<TrainingReport> field) {
-        Gauge.builder(name, trainer, t -> field.applyAsDouble(t.status())).register(registry);
+        Gauge.builder(name, trainer, t -> t.status().map(field::applyAsDouble).orElse(Double.NaN)).register(registry);
     }
 }

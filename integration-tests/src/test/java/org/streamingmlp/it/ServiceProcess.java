@@ -55,6 +55,19 @@ final class ServiceProcess implements AutoCloseable {
 
     /** Starts the service with these {@code -D} properties and waits until it is ready. */
     static ServiceProcess start(Map<String, String> properties, Path log) throws Exception {
+        return start(properties, log, "/q/health/ready");
+    }
+
+    /**
+     * Starts the service and waits only until it is live, for a process that is not meant to become ready (a
+     * standby trainer).
+     */
+    static ServiceProcess startLive(Map<String, String> properties, Path log) throws Exception {
+        return start(properties, log, "/q/health/live");
+    }
+
+    private static ServiceProcess start(Map<String, String> properties, Path log, String healthPath)
+            throws Exception {
         if (!Files.exists(JAR)) {
             throw new IllegalStateException(JAR + " is missing: run the integration tests with ./mvnw verify");
         }
@@ -72,7 +85,7 @@ final class ServiceProcess implements AutoCloseable {
         RUNNING.add(process);
         ServiceProcess service = new ServiceProcess(process, port, log);
         try {
-            service.awaitReady(Duration.ofSeconds(120));
+            service.awaitHealthy(healthPath, Duration.ofSeconds(120));
         } catch (Throwable notReady) {
             service.close();   // a process that never became ready is no one's to close
             throw notReady;
@@ -85,7 +98,7 @@ final class ServiceProcess implements AutoCloseable {
      * session times out (45 s by default), which a restarted instance would otherwise wait for.
      */
     static void rejoinQuickly(Map<String, String> config) {
-        for (String channel : List.of("training", "validation", "prediction-requests")) {
+        for (String channel : List.of("training", "validation", "prediction-requests", "model-updates")) {
             config.put("mp.messaging.incoming." + channel + ".session.timeout.ms", "6000");
             config.put("mp.messaging.incoming." + channel + ".heartbeat.interval.ms", "1000");
         }
@@ -147,11 +160,11 @@ final class ServiceProcess implements AutoCloseable {
         process.destroyForcibly();
     }
 
-    private void awaitReady(Duration timeout) {
+    private void awaitHealthy(String healthPath, Duration timeout) {
         try {
             await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
                     .failFast("the service exited", () -> !process.isAlive())
-                    .until(this::ready);
+                    .until(() -> healthy(healthPath));
         } catch (TerminalFailureException e) {
             throw new IllegalStateException("the service exited with " + process.exitValue() + "; see " + log, e);
         } catch (ConditionTimeoutException e) {
@@ -159,9 +172,15 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    private boolean ready() throws InterruptedException {
+    /** The status code of a GET (any code, no exception for non-200), e.g. 503 of an unready health check. */
+    int status(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private boolean healthy(String healthPath) throws InterruptedException {
         try {
-            return HTTP.send(HttpRequest.newBuilder(uri("/q/health/ready")).timeout(Duration.ofSeconds(5)).build(),
+            return HTTP.send(HttpRequest.newBuilder(uri(healthPath)).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
         } catch (IOException notYet) {
             return false;   // still starting
