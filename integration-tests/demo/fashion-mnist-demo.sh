@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # A real dataset streaming through the service: Fashion-MNIST (Debian package dataset-fashion-mnist).
-#   terminal 1: set -a; . config/fashion-mnist.env; set +a; ./mvnw quarkus:dev
+#   terminal 1: set -a; . config/fashion-mnist.env; set +a; ./mvnw quarkus:dev -Ddemo.enabled=false
+# (dev mode streams Fashion-MNIST by itself unless demo.enabled=false; the feed command replaces this script:
+#  java -jar target/quarkus-app/quarkus-run.jar feed /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ...)
 #   terminal 2: integration-tests/demo/fashion-mnist-demo.sh [bootstrap] [training-examples]
 # Streams the first N training images (default 50000) to mlp.train and the last 10,000 to mlp.validation, waits
 # until the trainer has seen them, asks for predictions of the 10,000 test images on mlp.predict and prints the

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end demo with an outside Kafka client (kcat, Debian package `kcat`), against a running service:
-#   terminal 1: ./mvnw quarkus:dev          (starts the service and its embedded broker on localhost:9092)
+#   terminal 1: ./mvnw quarkus:dev -Ddemo.enabled=false -Dmlp.model.input-size=4 -Dmlp.model.hidden-sizes=64,64 \
+#                 -Dmlp.model.output-size=3 -Dmlp.model.class-names= -Dmlp.model.dropout=0
+#               (the service and its embedded broker on localhost:9092, without the Fashion-MNIST demo and its sizes)
 #   terminal 2: integration-tests/demo/kcat-demo.sh [bootstrap]
 # Produces 2,000 labelled examples of a separable problem (three Gaussian blobs in 4-d) to mlp.train and
 # 200 to mlp.validation, waits for the trainer, sends 100 prediction requests to mlp.predict, reads the 100

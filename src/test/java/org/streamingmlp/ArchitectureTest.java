@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * The layering of {@code src/main}, as ArchUnit rules over the compiled classes (so a fully qualified name in the
  * code counts as much as an import). Arrows point down only:
  * <pre>
- *   edges      api, kafka            REST resources, health checks, channel beans: translate and delegate
+ *   edges      api, kafka, dashboard REST resources, health checks, channel beans, the dashboard: translate
+ *              tools                 the feed and export commands (Main: no arguments starts the service)
  *   wiring     wiring, config        the composition root and the typed configuration
  *   flows      ingest, trainer, serving (serving never sees the trainer; the trainer writes into serving's registry)
  *   vocabulary record, codec, checkpoint
@@ -36,7 +37,7 @@ class ArchitectureTest {
     @Test
     void layersOnlyDependDownwards() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
-                .layer("edges").definedBy(pkg("api"), pkg("kafka"))
+                .layer("edges").definedBy(pkg("api"), pkg("kafka"), pkg("tools"), pkg("dashboard"))
                 .layer("wiring").definedBy(pkg("wiring"), pkg("config"))
                 .layer("ingest").definedBy(pkg("ingest"))
                 .layer("trainer").definedBy(pkg("trainer"))

@@ -151,6 +151,13 @@ public final class ModelSnapshot {
         return Collections.unmodifiableMap(out);
     }
 
+    /** Each parameter's shape by PyTorch name ({@code fc1.weight}: {@code [out, in]}); copies. */
+    public Map<String, long[]> shapes() {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        slots.values().forEach(slot -> out.put(slot.name(), slot.shape().clone()));
+        return Collections.unmodifiableMap(out);
+    }
+
     /** Normalisation running statistics by name ({@code bn1.running_mean}, {@code bn1.running_var}); copies. */
     public Map<String, double[]> buffers() {
         Map<String, double[]> out = new LinkedHashMap<>();

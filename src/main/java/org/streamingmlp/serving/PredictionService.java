@@ -18,6 +18,7 @@ public final class PredictionService {
     private final SnapshotRegistry snapshots;
     private final boolean classifies;
     private final ClassNames classNames;
+    private final RecentAnswers recent = new RecentAnswers(20);
 
     /** @param classNames names of the classes, or null when answers carry indices only */
     public PredictionService(SnapshotRegistry snapshots, LossKind loss, ClassNames classNames) {
@@ -47,6 +48,7 @@ public final class PredictionService {
         for (int i = 0; i < outputs.length; i++) {
             answers.add(answer(requests.get(i).id(), outputs[i], snapshot.version()));
         }
+        recent.add(answers);
         return answers;
     }
 
@@ -56,6 +58,11 @@ public final class PredictionService {
             return new Answer(id, predicted, classNames == null ? null : classNames.name(predicted), output, version);
         }
         return new Answer(id, output.length == 1 ? (Object) output[0] : output, null, null, version);
+    }
+
+    /** The last answers given, over Kafka and HTTP alike. */
+    public RecentAnswers recentAnswers() {
+        return recent;
     }
 
     /** No snapshot has been published yet: the service is not ready. */

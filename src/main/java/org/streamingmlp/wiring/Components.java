@@ -1,5 +1,6 @@
 package org.streamingmlp.wiring;
 
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 
@@ -12,6 +13,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+
+import io.quarkus.arc.All;
 
 import org.streamingmlp.checkpoint.Checkpoint;
 import org.streamingmlp.codec.RecordFormats;
@@ -155,7 +158,7 @@ class Components {
     @Produces
     @Singleton
     Trainer trainer(ModelBootstrap bootstrap, VersionedModel model, TrainingInbox inbox, ValidationWindow window,
-                    ServiceConfig config, TrainingListener listener, Checkpointer checkpointer) {
+                    ServiceConfig config, @All List<TrainingListener> listeners, Checkpointer checkpointer) {
         ServiceConfig.Training t = config.training();
         ValidationMonitor monitor = LearnerSettings.validationMonitor(config, model.learner().config().loss());
         bootstrap.checkpoint().map(c -> c.learning().monitor()).ifPresent(monitor::restore);
@@ -166,7 +169,7 @@ class Components {
                 : OptionalInt.empty();
         TrainingStatistics statistics = new TrainingStatistics(classes, config.metrics().fadingFactor(),
                 config.metrics().interval(), bootstrap.checkpoint().map(Checkpoint::examplesSeen).orElse(0L),
-                listener);
+                TrainingListener.all(listeners));
         return new Trainer(inbox.batches(t.batchSize(), t.maxBatchWait()), model, evaluator, checkpointer,
                 statistics);
     }

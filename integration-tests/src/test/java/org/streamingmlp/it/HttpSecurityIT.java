@@ -62,6 +62,8 @@ class HttpSecurityIT {
             assertEquals(200, status(service.call("GET", "/model", TestTokens.operator(), null)), "operator");
             assertEquals(200, status(service.call("GET", "/model", TestTokens.admin(), null)), "admin");
             assertEquals(401, status(service.call("GET", "/dashboard/", null, null)), "the dashboard, anonymous");
+            assertEquals(401, status(service.call("GET", "/model/export", null, null)), "weights, anonymous");
+            assertEquals(401, status(service.call("GET", "/dashboard/events", null, null)), "the dashboard's events");
 
             assertEquals(200, status(service.call("POST", "/predict", null, REQUEST)), "anonymous prediction");
 

@@ -27,6 +27,8 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.streamingmlp.checkpoint.ModelExport;
+import org.streamingmlp.checkpoint.SafeTensors;
 import org.streamingmlp.testing.KafkaBrokerResource;
 
 /**
@@ -255,6 +257,26 @@ class WalkingSkeletonIT {
     /** The management interface (health, metrics, OpenAPI): its own port. */
     private static io.restassured.specification.RequestSpecification management() {
         return given().port(ServiceAccessResource.managementPort()).when();
+    }
+
+    @Test
+    @Order(4)
+    void exportsTheAnsweringModelAsSafetensorsWithItsDescription() throws Exception {
+        long before = given().auth().oauth2(TestTokens.operator()).when().get("/model").then().statusCode(200).extract().jsonPath()
+                .getLong("modelVersion");
+        byte[] file = given().auth().oauth2(TestTokens.operator()).when().get("/model/export").then().statusCode(200).extract().asByteArray();
+        Map<String, SafeTensors.Tensor> tensors = SafeTensors.decode(file);
+        JsonNode description = ModelExport.description(file);
+        assertTrue(description.get("modelVersion").asLong() >= before, "exported an older model: " + description);
+        assertEquals(4, tensors.get("fc1.weight").shape()[1], "fc1.weight is [out, in] with in = 4 features");
+        assertEquals(description.at("/configuration/mlp.model.input-size").asText(), "4");
+        assertEquals(tensors.keySet(), fieldNames(description.get("tensors")));
+    }
+
+    private static Set<String> fieldNames(JsonNode object) {
+        Set<String> names = new java.util.LinkedHashSet<>();
+        object.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     private static long examplesSeen(ConsumerRecord<byte[], byte[]> report) {
