@@ -80,10 +80,12 @@ public final class Evaluator {
         double accuracy = learner.config().loss().classifies()
                 ? Score.of(learner.predict(x, categories), examples, true) : Double.NaN;
         figures = new ValidationFigures(loss, accuracy, examples.size());
-        if (!monitor.frozen() && learner.step() == monitoredAtStep) {
-            // Same model as at the last counted evaluation (new validation data arrived while training stood
-            // still): early stopping counts evaluations of new models only, or a validation stream that starts
-            // before the training stream would stop training at step 0.
+        if (!monitor.frozen() && monitoredAtStep >= 0 && learner.step() - monitoredAtStep < schedule.everySteps()) {
+            // Fewer than validate-every-steps steps since the last counted evaluation (an evaluation in a pause of
+            // the stream): the figures are fresh, but early stopping counts evaluations at least everySteps apart.
+            // Otherwise a slow stream, which pauses after every small batch, would count an evaluation per batch and
+            // stop training within seconds; and a validation stream that starts before the training stream would
+            // stop training at step 0.
             return Optional.empty();
         }
         monitoredAtStep = learner.step();

@@ -53,6 +53,34 @@ class TrainerValidationTest {
         assertTrue(trainer.status().step() >= 20, "only " + trainer.status().step() + " steps were learned");
     }
 
+    @Test
+    void aSlowStreamDoesNotCountAnEvaluationPerSmallBatch() throws Exception {
+        // validate every 50 steps, patience 3: a slow stream pauses after every small batch, and each pause evaluates
+        // the new model; those evaluations must not count towards early stopping before 50 steps have passed.
+        TrainerFixture fixture = new TrainerFixture(TrainingConfig.defaults(MlpConfig.of(2, List.of(8), 2)), 16, 50,
+                20, new EarlyStoppingConfig(3, 0.0, EarlyStoppingConfig.Mode.MIN), null);
+        Trainer trainer = fixture.trainer;
+        Thread thread = new Thread(trainer);
+        thread.start();
+        Random random = new Random(5);
+        for (int i = 0; i < 200; i++) {   // labels independent of the features: the loss does not keep improving
+            fixture.validation.add(new LabeledExample("v" + i, new float[] {(float) random.nextGaussian(),
+                    (float) random.nextGaussian()}, new Label.ClassIndex(random.nextInt(2))));
+        }
+        for (int batch = 0; batch < 40; batch++) {
+            for (int i = 0; i < 2; i++) {
+                fixture.inbox.put(new ConsumedExample(example(random, "t" + batch + "-" + i), null));
+            }
+            int seen = 2 * (batch + 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> trainer.status().training().examplesSeen() == seen);
+        }
+        TrainingReport status = trainer.status();
+        trainer.stop();
+        thread.join(10_000);
+        assertTrue(status.step() >= 20 && status.step() < 50, "steps: " + status.step());
+        assertEquals("training", status.earlyStopping().phase(), "early stopping counted the pauses' evaluations");
+    }
+
     /** True until the trainer has evaluated a window of {@code received} examples (its report shows it). */
     private static boolean hasNewEvidence(Trainer trainer, long received) {
         return trainer.status().validation().validationExamples() < Math.min(received, 200);
