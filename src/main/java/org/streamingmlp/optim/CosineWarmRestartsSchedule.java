@@ -20,10 +20,7 @@ public record CosineWarmRestartsSchedule(double base, int warmupSteps, long tota
 
     @Override
     public double learningRate(long step) {
-        if (step < 0) {
-            throw new IllegalArgumentException("step must be >= 0, got " + step);
-        }
-        if (warmupSteps > 0 && step < warmupSteps) {
+        if (LearningRateSchedule.warmingUp(step, warmupSteps)) {
             return base * step / warmupSteps;
         }
         long t = Math.floorMod(step - warmupSteps, totalSteps);

@@ -20,10 +20,7 @@ public record WarmupConstantSchedule(double base, int warmupSteps) implements Le
 
     @Override
     public double learningRate(long step) {
-        if (step < 0) {
-            throw new IllegalArgumentException("step must be >= 0, got " + step);
-        }
-        if (warmupSteps > 0 && step < warmupSteps) {
+        if (LearningRateSchedule.warmingUp(step, warmupSteps)) {
             return base * step / warmupSteps;
         }
         return base;

@@ -19,10 +19,7 @@ public record WarmupCosineSchedule(double base, int warmupSteps, long totalSteps
 
     @Override
     public double learningRate(long step) {
-        if (step < 0) {
-            throw new IllegalArgumentException("step must be >= 0, got " + step);
-        }
-        if (warmupSteps > 0 && step < warmupSteps) {
+        if (LearningRateSchedule.warmingUp(step, warmupSteps)) {
             return base * step / warmupSteps;
         }
         long t = Math.min(step - warmupSteps, totalSteps);
