@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
@@ -31,7 +30,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jboss.logging.Logger;
 import org.streamingmlp.config.InstanceName;
 import org.streamingmlp.config.ModelConfiguration;
@@ -167,6 +165,14 @@ public class ModelTopicPublisher {
         lastChunks = chunks;
     }
 
+    /**
+     * The largest record on the model topic, in bytes: a chunk plus its key and headers, at least Kafka's default
+     * 1 MiB. The producer's request size and the topic's message size are both set to it.
+     */
+    static int recordLimit(ServiceConfig config) {
+        return Math.max(1 << 20, config.distribution().chunkBytes() + 65536);
+    }
+
     private Future<RecordMetadata> send(String topic, String key, byte[] value) {
         return producer().send(new ProducerRecord<>(topic, PARTITION, key.getBytes(StandardCharsets.UTF_8), value));
     }
@@ -186,14 +192,8 @@ public class ModelTopicPublisher {
 
     private KafkaProducer<byte[], byte[]> producer() {
         if (producer == null) {
-            Properties props = new Properties();
-            props.putAll(kafka);
-            props.put(ProducerConfig.ACKS_CONFIG, "all");
-            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-            props.put(ProducerConfig.CLIENT_ID_CONFIG, "streaming-mlp-model-publisher");
-            // A chunk plus its key and headers must fit one request.
-            props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Math.max(1 << 20, config.distribution().chunkBytes() + 65536));
-            producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+            producer = ByteProducers.idempotent(kafka, "streaming-mlp-model-publisher",
+                    Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, recordLimit(config)));
         }
         return producer;
     }

@@ -106,7 +106,7 @@ public class TopicSetup {
         return new NewTopic(config.topics().model(), Optional.of(1), config.topics().replicationFactor())
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
                         TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                        Integer.toString(Math.max(1 << 20, config.distribution().chunkBytes() + 65536))));
+                        Integer.toString(ModelTopicPublisher.recordLimit(config))));
     }
 
     private Set<String> topics() {

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.Function;
 
 import jakarta.annotation.PreDestroy;
@@ -25,7 +24,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jboss.logging.Logger;
 import org.streamingmlp.config.InstanceName;
 import org.streamingmlp.config.ServiceConfig;
@@ -91,17 +89,14 @@ public class TransactionalAnswers {
 
     private KafkaProducer<byte[], byte[]> producer() {
         if (producer == null) {
-            Properties props = new Properties();
-            props.putAll(kafka);
-            props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId());
-            props.put(ProducerConfig.ACKS_CONFIG, "all");
-            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
             // A transaction holds one batch of answers (milliseconds). When a predictor dies and its replacement has
             // another instance id (a Deployment's new pod), nobody aborts its open transaction: the broker does after
-            // this timeout, and until then read_committed readers of the partition wait. 10 s instead of 60 s.
-            props.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
-            props.put(ProducerConfig.CLIENT_ID_CONFIG, "streaming-mlp-transactional-answers");
-            producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+            // this timeout, and until then read_committed readers of the partition wait. 10 s instead of 60 s,
+            // unless kafka.transaction.timeout.ms says otherwise.
+            producer = ByteProducers.idempotent(kafka, "streaming-mlp-transactional-answers", Map.of(
+                    ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(),
+                    ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                    kafka.getOrDefault(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000)));
             producer.initTransactions();   // aborts what a crashed predecessor with this id left open
             LOG.infof("Exactly-once answers: transactional.id=%s", transactionalId());
         }
