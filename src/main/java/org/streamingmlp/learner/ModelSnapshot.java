@@ -151,6 +151,30 @@ public final class ModelSnapshot {
         return Collections.unmodifiableMap(out);
     }
 
+    /**
+     * The largest parameter magnitude, or NaN if a parameter is not a finite number; reads the snapshot in place
+     * (no copy: {@code GET /model} asks for it on every call).
+     */
+    public double maxAbsParameter() {
+        double max = 0;
+        if (values32 != null) {
+            for (float v : values32) {
+                if (!Float.isFinite(v)) {
+                    return Double.NaN;
+                }
+                max = Math.max(max, Math.abs(v));
+            }
+        } else {
+            for (double v : values64) {
+                if (!Double.isFinite(v)) {
+                    return Double.NaN;
+                }
+                max = Math.max(max, Math.abs(v));
+            }
+        }
+        return max;
+    }
+
     /** Each parameter's shape by PyTorch name ({@code fc1.weight}: {@code [out, in]}); copies. */
     public Map<String, long[]> shapes() {
         Map<String, long[]> out = new LinkedHashMap<>();

@@ -32,6 +32,11 @@ public final class MicroBatcher<T> {
         this.pending = new ArrayList<>(batchSize);
     }
 
+    /** Whether a full batch is already waiting: {@link #next()} would return it at once. */
+    boolean fullBatchWaiting() {
+        return pending.size() + queue.size() >= batchSize;
+    }
+
     /** A complete batch, or an empty list if none completed within a tick. */
     List<T> next() throws InterruptedException {
         long tickEnd = System.nanoTime() + tickNanos;
