@@ -47,7 +47,11 @@ public final class MicroBatcher<T> {
                     return List.of();
                 }
                 pending.add(first);
-                deadline = System.nanoTime() + maxWaitNanos;
+                long now = System.nanoTime();
+                deadline = now + maxWaitNanos;
+                // A batch whose deadline falls within a tick from now is returned at its deadline, not a tick
+                // later: without this, a tick that ends microseconds before the deadline returned nothing.
+                tickEnd = Math.max(tickEnd, Math.min(deadline, now + tickNanos));
             }
             queue.drainTo(pending, batchSize - pending.size());
             long now = System.nanoTime();
