@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -113,6 +114,9 @@ class PredictorDashboardIT {
         });
         try {
             return found.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError("no serving update of v" + version + " with answers within " + TIMEOUT
+                    + " on " + predictor.uri("/dashboard/events") + "; see " + predictor.log, e);
         } finally {
             events.body().close();
         }
