@@ -21,7 +21,7 @@ start=$(date +%s)
 if [ "${1:-}" != "--no-build" ]; then
   echo "[eval] building the service and the evaluation tool (./mvnw -Peval test-compile)" >&2
   build() {
-    ./mvnw -B -ntp -q "$@" -Peval test-compile dependency:build-classpath -Dmdep.outputFile="$OUT/cp.txt" \
+    ./mvnw -B -ntp -q "$@" -Peval test-compile dependency:build-classpath -Dmdep.outputFile="$PWD/$OUT/cp.txt" \
       -Dmdep.includeScope=test -Dopenblas.coretype="${OPENBLAS_CORETYPE:-}"
   }
   build -o 2>/dev/null || build   # offline first; MOA's jars come from Maven Central the first time

@@ -34,9 +34,9 @@ if [ "${1:-}" != "--no-build" ]; then
   echo "[bench] building the service and the benchmark classes (./mvnw package -DskipTests)"
   offline=-o
   ./mvnw -B -ntp -q $offline package dependency:build-classpath -DskipTests \
-      -Dmdep.outputFile="$OUT/cp.txt" -Dmdep.includeScope=test -Dopenblas.coretype="${OPENBLAS_CORETYPE:-}" \
+      -Dmdep.outputFile="$PWD/$OUT/cp.txt" -Dmdep.includeScope=test -Dopenblas.coretype="${OPENBLAS_CORETYPE:-}" \
     || ./mvnw -B -ntp -q package dependency:build-classpath -DskipTests \
-      -Dmdep.outputFile="$OUT/cp.txt" -Dmdep.includeScope=test -Dopenblas.coretype="${OPENBLAS_CORETYPE:-}"
+      -Dmdep.outputFile="$PWD/$OUT/cp.txt" -Dmdep.includeScope=test -Dopenblas.coretype="${OPENBLAS_CORETYPE:-}"
   echo "[bench] build took $(( $(date +%s) - start )) s"
 fi
 [ -f "$OUT/cp.txt" ] || { echo "no $OUT/cp.txt: run without --no-build" >&2; exit 1; }

@@ -28,7 +28,7 @@ public final class ExportCommand {
               --checkpoint DIR   the newest valid checkpoint under DIR (mlp.checkpoint.dir)
               --url URL          a running service (e.g. http://localhost:8080): the model answering now
               --out PREFIX       writes PREFIX.safetensors and PREFIX.json (default: model)
-            Load into PyTorch: safetensors.torch.load_file("model.safetensors") (see the README).""";
+            Load into PyTorch: the README's snippet (torch alone; or safetensors.torch.load_file where installed).""";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

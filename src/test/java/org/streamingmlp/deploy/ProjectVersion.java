@@ -9,8 +9,10 @@ import javax.xml.parsers.ParserConfigurationException;
 import org.w3c.dom.Element;
 import org.xml.sax.SAXException;
 
-/** The project's version, from pom.xml: the tag of its images. */
+/** The service's version, from service/pom.xml: the tag of its images. */
 final class ProjectVersion {
+
+    private static final String POM = "service/pom.xml";
 
     private ProjectVersion() {
     }
@@ -18,15 +20,15 @@ final class ProjectVersion {
     static String read(Path repository) throws IOException {
         try {
             Element project = DocumentBuilderFactory.newInstance().newDocumentBuilder()
-                    .parse(repository.resolve("pom.xml").toFile()).getDocumentElement();
+                    .parse(repository.resolve(POM).toFile()).getDocumentElement();
             for (var node = project.getFirstChild(); node != null; node = node.getNextSibling()) {
                 if (node instanceof Element e && e.getTagName().equals("version")) {
                     return e.getTextContent().trim();
                 }
             }
-            throw new IOException("pom.xml has no project version");
+            throw new IOException(POM + " has no project version");
         } catch (ParserConfigurationException | SAXException e) {
-            throw new IOException("pom.xml cannot be read: " + e.getMessage(), e);
+            throw new IOException(POM + " cannot be read: " + e.getMessage(), e);
         }
     }
 }

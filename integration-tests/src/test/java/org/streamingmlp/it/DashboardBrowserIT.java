@@ -190,11 +190,11 @@ class DashboardBrowserIT {
         Files.copy(shot.toPath(), SCREENSHOT, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    private static Optional<Path> chromium() {
+    static Optional<Path> chromium() {
         return executable(System.getenv("CHROME_BIN"), "/usr/bin/chromium", "/usr/bin/chromium-browser");
     }
 
-    private static Optional<Path> chromedriver() {
+    static Optional<Path> chromedriver() {
         return executable(System.getenv("CHROMEDRIVER"), "/usr/bin/chromedriver");
     }
 
