@@ -55,7 +55,8 @@ public final class StreamEvaluation {
      * table shows what the change bought.
      */
     static final Map<String, String> PREVIOUS_DEFAULTS = Map.of("mlp.training.standardize-features", "false",
-            "mlp.optimizer.learning-rate", "0.001", "mlp.model.dropout", "0.2", "mlp.schedule.kind", "cosine");
+            "mlp.optimizer.learning-rate", "0.001", "mlp.model.dropout", "0.2", "mlp.schedule.kind", "cosine",
+            "mlp.model.hidden-sizes", "64,64", "mlp.optimizer.beta1", "0.9", "mlp.training.max-grad-norm", "1.0");
 
     /** Fading factor of the "recent" figures (MOA's EvaluatePrequential -a). */
     static final double FADING = 0.999;
