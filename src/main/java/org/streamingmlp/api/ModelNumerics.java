@@ -19,14 +19,8 @@ public record ModelNumerics(boolean parametersFinite, double maxAbsParameter, bo
                             long standardizationCount) {
 
     static ModelNumerics of(ModelSnapshot snapshot) {
-        boolean finite = true;
-        double max = 0;
-        for (float[] values : snapshot.parameters().values()) {
-            for (float v : values) {
-                finite &= Float.isFinite(v);
-                max = Math.max(max, Math.abs(v));
-            }
-        }
+        double max = snapshot.maxAbsParameter();
+        boolean finite = !Double.isNaN(max);
         for (Map.Entry<String, double[]> buffer : snapshot.buffers().entrySet()) {
             for (double v : buffer.getValue()) {
                 finite &= Double.isFinite(v);

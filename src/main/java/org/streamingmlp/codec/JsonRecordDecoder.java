@@ -51,9 +51,10 @@ public final class JsonRecordDecoder implements RecordDecoder {
 
     @Override
     public LabeledExample decodeExample(byte[] value) throws InvalidRecordException {
-        JsonNode root = parse(value);
+        JsonRecordReader.Parsed parsed = parse(value);
+        JsonNode root = parsed.fields();
         String id = id(root);
-        Features features = features(root);
+        Features features = features(parsed);
         JsonNode label = root.get("label");
         if (label == null || label.isNull()) {
             throw new InvalidRecordException(RejectReason.MISSING_LABEL, "the record has no 'label' field");
@@ -74,26 +75,30 @@ public final class JsonRecordDecoder implements RecordDecoder {
         if (root == null || !root.isObject()) {
             throw new InvalidRecordException(RejectReason.UNDECODABLE, "a prediction request must be a JSON object");
         }
-        String id = id(root);
-        Features features = features(root);
+        return decodeRequest(new JsonRecordReader.Parsed(root, null));
+    }
+
+    private PredictionRequest decodeRequest(JsonRecordReader.Parsed parsed) throws InvalidRecordException {
+        String id = id(parsed.fields());
+        Features features = features(parsed);
         features.reportUnseen(validator.schema());
         return new PredictionRequest(id, features.numeric, features.categories);
     }
 
-    private JsonNode parse(byte[] value) throws InvalidRecordException {
+    private JsonRecordReader.Parsed parse(byte[] value) throws InvalidRecordException {
         validator.checkValue(value);
-        JsonNode root;
+        JsonRecordReader.Parsed parsed;
         try {
-            root = mapper.readTree(value);
+            parsed = JsonRecordReader.read(mapper, value);
         } catch (JsonProcessingException e) {
             throw new InvalidRecordException(RejectReason.UNDECODABLE, "not JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new InvalidRecordException(RejectReason.UNDECODABLE, "not JSON: " + e.getMessage());
         }
-        if (root == null || !root.isObject()) {
+        if (parsed.fields() == null || !parsed.fields().isObject()) {
             throw new InvalidRecordException(RejectReason.UNDECODABLE, "the value is not a JSON object");
         }
-        return root;
+        return parsed;
     }
 
     private static String id(JsonNode root) throws InvalidRecordException {
@@ -114,8 +119,11 @@ public final class JsonRecordDecoder implements RecordDecoder {
         }
     }
 
-    private Features features(JsonNode root) throws InvalidRecordException {
-        JsonNode node = root.get("features");
+    private Features features(JsonRecordReader.Parsed parsed) throws InvalidRecordException {
+        if (parsed.featureArray() != null) {
+            return arrayFeatures(parsed.featureArray());
+        }
+        JsonNode node = parsed.fields().get("features");
         FeatureSchema schema = validator.schema().features();
         if (schema != null && node != null && node.isObject()) {
             return namedFeatures(node, schema);
@@ -129,6 +137,21 @@ public final class JsonRecordDecoder implements RecordDecoder {
         validator.checkFeatureCount(node.size());
         float[] numeric = validator.features(numbers(node, "feature", RejectReason.NON_NUMERIC_FEATURE));
         return new Features(numeric, new int[0], List.of());
+    }
+
+    /** Features read as an array while parsing: the same checks, in the same order, as for an array node. */
+    private Features arrayFeatures(JsonRecordReader.NumberArray array) throws InvalidRecordException {
+        FeatureSchema schema = validator.schema().features();
+        if (schema != null && schema.hasCategorical()) {
+            throw new InvalidRecordException(RejectReason.MISSING_FEATURES,
+                    "'features' must be an object with the fields " + fieldNames(schema));
+        }
+        validator.checkFeatureCount(array.size());
+        if (array.firstNonNumber() >= 0) {
+            throw new InvalidRecordException(RejectReason.NON_NUMERIC_FEATURE, "feature " + array.firstNonNumber()
+                    + " is not a number: " + array.nonNumber());
+        }
+        return new Features(validator.features(array.values()), new int[0], List.of());
     }
 
     private Features namedFeatures(JsonNode node, FeatureSchema schema) throws InvalidRecordException {

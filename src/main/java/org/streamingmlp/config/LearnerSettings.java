@@ -53,7 +53,10 @@ public final class LearnerSettings {
         ServiceConfig.Training t = config.training();
         requirePositive("mlp.training.batch-size", t.batchSize());
         requirePositive("mlp.training.queue-capacity", t.queueCapacity());
-        requirePositive("mlp.training.snapshot-every-steps", t.snapshotEverySteps());
+        if (t.snapshotEverySteps() < 0) {
+            throw new IllegalArgumentException("mlp.training.snapshot-every-steps must be 0 or positive, got "
+                    + t.snapshotEverySteps());
+        }
         requirePositive("mlp.training.validate-every-steps", t.validateEverySteps());
         requirePositive("mlp.training.validation-window", t.validationWindow());
         requirePositive("mlp.training.min-validation-examples", t.minValidationExamples());
@@ -77,8 +80,8 @@ public final class LearnerSettings {
                         + ") must be longer than mlp.checkpoint.interval (" + config.checkpoint().interval() + ")");
             }
         });
-        if (t.snapshotInterval().isNegative() || t.snapshotInterval().isZero()) {
-            throw new IllegalArgumentException("mlp.training.snapshot-interval must be positive, got "
+        if (t.snapshotInterval().isNegative()) {
+            throw new IllegalArgumentException("mlp.training.snapshot-interval must not be negative, got "
                     + t.snapshotInterval());
         }
         if (t.maxBatchWait().isNegative() || t.maxBatchWait().isZero()) {

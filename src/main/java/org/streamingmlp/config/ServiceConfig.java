@@ -219,13 +219,16 @@ public interface ServiceConfig {
         @WithDefault("42")
         long seed();
 
-        /** A new model snapshot is published for predictions after this many optimizer steps... */
-        @WithDefault("1")
-        int snapshotEverySteps();
-
-        /** ...or once this long has passed since the last one, whichever comes first. */
-        @WithDefault("1s")
+        /**
+         * A snapshot for predictions follows every step that leaves no full batch waiting (the trainer caught up);
+         * while it works through a backlog, at most one per this interval (0: after every step).
+         */
+        @WithDefault("50ms")
         Duration snapshotInterval();
+
+        /** 0, or also a snapshot after every this many steps whatever the backlog. */
+        @WithDefault("0")
+        int snapshotEverySteps();
 
         /** The model is evaluated on the validation window after this many optimizer steps. */
         @WithDefault("50")

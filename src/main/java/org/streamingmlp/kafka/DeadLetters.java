@@ -48,8 +48,8 @@ public class DeadLetters {
     MeterRegistry registry;
 
     /**
-     * The smallest {@code max.request.size} of the producers that write dead letters (the dead-letter channel's,
-     * the predictions channel's, the transactional one's, which take {@code kafka.*} defaults).
+     * The smallest {@code max.request.size} of the producers that write dead letters (the dead-letter channel's;
+     * the answer producer and the transactional one take the {@code kafka.*} setting).
      */
     private int maxRequestSize = KAFKA_DEFAULT_MAX_REQUEST_SIZE;
 
@@ -58,11 +58,8 @@ public class DeadLetters {
         Config config = ConfigProvider.getConfig();
         int size = config.getOptionalValue("kafka.max.request.size", Integer.class)
                 .orElse(KAFKA_DEFAULT_MAX_REQUEST_SIZE);
-        for (String channel : new String[] {Channels.DEAD_LETTERS, Channels.PREDICTIONS}) {
-            size = Math.min(size, config.getOptionalValue("mp.messaging.outgoing." + channel + ".max.request.size",
-                    Integer.class).orElse(size));
-        }
-        maxRequestSize = size;
+        maxRequestSize = Math.min(size, config.getOptionalValue(
+                "mp.messaging.outgoing." + Channels.DEAD_LETTERS + ".max.request.size", Integer.class).orElse(size));
     }
 
     /** Completes when the broker has the dead letter, so the source offset may be committed after it. */

@@ -11,16 +11,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Blocking;
-import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.streamingmlp.codec.RecordFormats;
 import org.streamingmlp.config.ServiceConfig;
 import org.streamingmlp.record.InvalidRecordException;
@@ -36,7 +31,7 @@ import org.streamingmlp.serving.PredictionService;
  * delivered in one of two ways:
  * <ul>
  *   <li>at-least-once (default): the batch is acknowledged (its offsets committed) only after every answer and dead
- *   letter is stored, so a crash repeats answers rather than losing them;</li>
+ *   letter is stored ({@link AnswerProducer}), so a crash repeats answers rather than losing them;</li>
  *   <li>exactly-once ({@code mlp.predictions.exactly-once=true}): answers, dead letters and offsets of the batch are
  *   one Kafka transaction ({@link TransactionalAnswers}).</li>
  * </ul>
@@ -58,8 +53,7 @@ public class PredictionChannel {
     DeadLetters deadLetters;
 
     @Inject
-    @Channel(Channels.PREDICTIONS)
-    MutinyEmitter<byte[]> answers;
+    AnswerProducer answerProducer;
 
     @Inject
     ObjectMapper mapper;
@@ -94,11 +88,7 @@ public class PredictionChannel {
         if (config.predictions().exactlyOnce()) {
             transactional.deliver(records, out);
         } else {
-            List<Uni<Void>> sends = new ArrayList<>(out.size());
-            for (ProducerRecord<byte[], byte[]> record : out) {
-                sends.add(send(record));
-            }
-            Sends.awaitAll(sends);
+            answerProducer.sendAll(out);
         }
     }
 
@@ -143,15 +133,5 @@ public class PredictionChannel {
 
     private static SourceOffset source(ConsumerRecord<byte[], byte[]> record) {
         return new SourceOffset(record.topic(), record.partition(), record.offset());
-    }
-
-    /** Through the predictions channel's producer, to the record's own topic (answers or dead letters). */
-    private Uni<Void> send(ProducerRecord<byte[], byte[]> record) {
-        OutgoingKafkaRecordMetadata<byte[]> metadata = OutgoingKafkaRecordMetadata.<byte[]>builder()
-                .withTopic(record.topic())
-                .withKey(record.key())
-                .withHeaders(record.headers())
-                .build();
-        return answers.sendMessage(Message.of(record.value()).addMetadata(metadata));
     }
 }

@@ -32,6 +32,8 @@ public final class ModelSnapshot {
     private final FeatureScaling scaling;
     /** The forward passes, shared by every snapshot of the same model. */
     private final Inference inference;
+    /** {@link #maxAbsParameter()}, once asked (a benign race: every thread computes the same value). */
+    private volatile Double maxAbsParameter;
 
     ModelSnapshot(long version, long step, Mlp source, FeatureScaling scaling, Inference inference) {
         this.version = version;
@@ -149,6 +151,39 @@ public final class ModelSnapshot {
             out.put(slot.name(), v);
         });
         return Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * The largest parameter magnitude, or NaN if a parameter is not a finite number; reads the snapshot in place
+     * (no copy: {@code GET /model} asks for it on every call).
+     */
+    public double maxAbsParameter() {
+        Double known = maxAbsParameter;   // computed once: the snapshot never changes
+        if (known == null) {
+            known = scanMaxAbsParameter();
+            maxAbsParameter = known;
+        }
+        return known;
+    }
+
+    private double scanMaxAbsParameter() {
+        double max = 0;
+        if (values32 != null) {
+            for (float v : values32) {
+                if (!Float.isFinite(v)) {
+                    return Double.NaN;
+                }
+                max = Math.max(max, Math.abs(v));
+            }
+        } else {
+            for (double v : values64) {
+                if (!Double.isFinite(v)) {
+                    return Double.NaN;
+                }
+                max = Math.max(max, Math.abs(v));
+            }
+        }
+        return max;
     }
 
     /** Each parameter's shape by PyTorch name ({@code fc1.weight}: {@code [out, in]}); copies. */

@@ -32,6 +32,11 @@ public final class MicroBatcher<T> {
         this.pending = new ArrayList<>(batchSize);
     }
 
+    /** Whether a full batch is already waiting: {@link #next()} would return it at once. */
+    boolean fullBatchWaiting() {
+        return pending.size() + queue.size() >= batchSize;
+    }
+
     /** A complete batch, or an empty list if none completed within a tick. */
     List<T> next() throws InterruptedException {
         long tickEnd = System.nanoTime() + tickNanos;
@@ -42,7 +47,11 @@ public final class MicroBatcher<T> {
                     return List.of();
                 }
                 pending.add(first);
-                deadline = System.nanoTime() + maxWaitNanos;
+                long now = System.nanoTime();
+                deadline = now + maxWaitNanos;
+                // A batch whose deadline falls within a tick from now is returned at its deadline, not a tick
+                // later: without this, a tick that ends microseconds before the deadline returned nothing.
+                tickEnd = Math.max(tickEnd, Math.min(deadline, now + tickNanos));
             }
             queue.drainTo(pending, batchSize - pending.size());
             long now = System.nanoTime();

@@ -56,10 +56,13 @@ public final class Trainer implements Runnable {
                 if (!batch.isEmpty()) {
                     onBatch(batch);
                     status = report();   // readers see every step, not only reports
-                } else if (evaluator.hasNewEvidence()) {
-                    // The stream paused: measure the latest model now rather than at a step that may not come.
-                    evaluator.evaluate().ifPresent(this::emit);
-                    status = report();
+                } else {
+                    model.publishIfBehind();   // the stream paused: answers come from the newest model
+                    if (evaluator.hasNewEvidence()) {
+                        // Measure the latest model now rather than at a step that may not come.
+                        evaluator.evaluate().ifPresent(this::emit);
+                        status = report();
+                    }
                 }
                 TrainingReport sent = statistics.reportIfDue(this::report);
                 if (sent != null) {
@@ -115,7 +118,7 @@ public final class Trainer implements Runnable {
             predictions = learner().predict(x, categories);
         } else {
             OnlineLearner.Prequential prequential = model.predictThenLearn(x, categories, Batches.targets(batch),
-                    weights);
+                    weights, batches.fullBatchWaiting());
             predictions = prequential.predictions();
             stepped(prequential.step());
         }

@@ -10,19 +10,36 @@ import org.streamingmlp.serving.SnapshotRegistry;
 
 /**
  * The model under training and the versions of it that serve predictions: learns a batch, and publishes an immutable
- * {@link ModelSnapshot} into the serving side's {@link SnapshotRegistry} after every {@code everySteps} steps or once
- * {@code interval} has passed, whichever comes first. Versions only go up, also across restarts. Owned by the
- * trainer thread.
+ * {@link ModelSnapshot} into the serving side's {@link SnapshotRegistry}. Versions only go up, also across restarts.
+ * Owned by the trainer thread.
+ *
+ * <p>When a snapshot is published ({@link Schedule}): at once after a step that leaves no full batch waiting (the
+ * trainer has caught up and will wait for data: the newest model answers, and copying it costs the trainer no
+ * time), and at most every {@code backlogInterval} while it works through a backlog. A snapshot is a 1 MB copy for
+ * 784-256-256-10 (a humongous object for G1 with 1 MB regions): one per step at 250 steps/s made the collector
+ * the bottleneck of the training path (issue #9), while a backlog's answers gain nothing from a snapshot per step
+ * that no request reads.
  */
 public final class VersionedModel {
 
     /**
-     * How often a snapshot is published.
+     * When a snapshot is published.
      *
-     * @param everySteps after this many optimizer steps...
-     * @param interval   ...or when this long has passed since the last one (and the model changed)
+     * @param backlogInterval while a full batch is waiting after a step, at most this often
+     * @param everySteps      0, or also after this many steps whatever the backlog (a fixed cadence)
      */
-    public record Schedule(int everySteps, Duration interval) {
+    public record Schedule(Duration backlogInterval, int everySteps) {
+
+        public Schedule {
+            if (backlogInterval.isNegative() || everySteps < 0) {
+                throw new IllegalArgumentException("backlogInterval and everySteps must not be negative");
+            }
+        }
+
+        /** After every step: each version answers (tests that count versions, conformance). */
+        public static Schedule everyStep() {
+            return new Schedule(Duration.ZERO, 1);
+        }
     }
 
     private final OnlineLearner learner;
@@ -45,17 +62,29 @@ public final class VersionedModel {
 
     /**
      * Predicts the batch with the current model, then takes one optimizer step on it (prequential); a snapshot
-     * follows when the schedule says so (never after a skipped update).
+     * follows when the {@link Schedule} says so (never after a skipped update). {@code backlog}: a full batch is
+     * already waiting for the trainer.
      */
     OnlineLearner.Prequential predictThenLearn(float[][] features, int[][] categories, Targets targets,
-                                               float[] weights) {
+                                               float[] weights, boolean backlog) {
         OnlineLearner.Prequential prequential = learner.predictThenLearn(features, categories, targets, weights);
-        StepResult result = prequential.step();
-        if (!result.skipped() && (learner.step() % schedule.everySteps() == 0
-                || System.nanoTime() - lastPublishNanos >= schedule.interval().toNanos())) {
+        if (!prequential.step().skipped() && publicationDue(backlog)) {
             publishNew();
         }
         return prequential;
+    }
+
+    private boolean publicationDue(boolean backlog) {
+        return !backlog
+                || System.nanoTime() - lastPublishNanos >= schedule.backlogInterval().toNanos()
+                || schedule.everySteps() > 0 && learner.step() % schedule.everySteps() == 0;
+    }
+
+    /** Publishes the model if it learned since the last snapshot (the trainer is idle: nothing may stay unseen). */
+    void publishIfBehind() {
+        if (published().step() != learner.step()) {
+            publishNew();
+        }
     }
 
     /** Publishes the current parameters as the next version. */

@@ -85,7 +85,7 @@ class Components {
     VersionedModel model(ModelBootstrap bootstrap, ServiceConfig config) {
         ServiceConfig.Training t = config.training();
         return new VersionedModel(bootstrap.learner(), new SnapshotRegistry(),
-                new VersionedModel.Schedule(t.snapshotEverySteps(), t.snapshotInterval()),
+                new VersionedModel.Schedule(t.snapshotInterval(), t.snapshotEverySteps()),
                 bootstrap.restoredVersion());
     }
 

@@ -62,6 +62,11 @@ final class BenchService implements AutoCloseable {
                 "-Dquarkus.http.port=" + port, "-Dquarkus.management.port=" + managementPort,
                 // the benchmark reads GET /model without credentials (the service's default wants role operator)
                 "-Dmlp.security.operator-endpoints=open"));
+        // extra JVM options for the service, e.g. a flight recording: -Dbench.serviceJvm="-XX:StartFlightRecording=..."
+        String extraJvm = System.getProperty("bench.serviceJvm", "").trim();
+        if (!extraJvm.isEmpty()) {
+            command.addAll(List.of(extraJvm.split("\\s+")));
+        }
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
         command.add(jar.toString());

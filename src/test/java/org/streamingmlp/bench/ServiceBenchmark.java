@@ -72,8 +72,8 @@ public final class ServiceBenchmark {
     private final Set<String> skip = Set.of(System.getProperty("bench.skip", "").split(","));
     private final boolean quick = Boolean.getBoolean("bench.quick");
     private final int rawEpochs = Integer.getInteger("bench.rawEpochs", 3);
-    private final int binaryLoops = Integer.getInteger("bench.binaryLoops", 2);
-    private final int jsonLoops = Integer.getInteger("bench.jsonLoops", 1);
+    private final int binaryLoops = Integer.getInteger("bench.binaryLoops", 6);
+    private final int jsonLoops = Integer.getInteger("bench.jsonLoops", 2);
     private final int peerExamples = Integer.getInteger("bench.peerExamples", SET);
     private final long memoryExamples = Long.getLong("bench.memoryExamples", 1_000_000L);
     private final int torchThreads = Integer.getInteger("bench.torchThreads", 2);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 
@@ -30,7 +29,7 @@ class RobustValidationLossTest {
     void anExampleWithANonFiniteLossIsLeftOutOfTheEvaluationAndCounted() {
         OnlineLearner learner = new OnlineLearner(TrainingConfig.defaults(MlpConfig.of(2, List.of(8), 2)));
         VersionedModel model = new VersionedModel(learner, new SnapshotRegistry(),
-                new VersionedModel.Schedule(1, Duration.ofSeconds(1)), 0L);
+                VersionedModel.Schedule.everyStep(), 0L);
         ValidationWindow window = new ValidationWindow(100);
         Random random = new Random(2);
         for (int i = 0; i < 20; i++) {

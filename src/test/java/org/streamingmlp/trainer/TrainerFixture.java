@@ -38,7 +38,7 @@ final class TrainerFixture {
         });
         validation = new ValidationWindow(200);
         VersionedModel model = new VersionedModel(learner, new SnapshotRegistry(),
-                new VersionedModel.Schedule(1, Duration.ofSeconds(1)), resume.map(Checkpoint::modelVersion).orElse(0L));
+                VersionedModel.Schedule.everyStep(), resume.map(Checkpoint::modelVersion).orElse(0L));
         snapshots = model.registry();
         ValidationMonitor monitor = new ValidationMonitor(stopping, ValidationMonitor.Monitored.LOSS, true,
                 new PageHinkley(0.01, 0.3, 3));
