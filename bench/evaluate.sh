@@ -5,8 +5,8 @@
 #   bench/evaluate.sh --no-build --streams sea-abrupt,my.csv --examples 20000 --mlp 'lr3e-3=mlp.optimizer.learning-rate=0.003'
 # Options, streams and their exact MOA settings: eval/src/java/org/streamingmlp/eval/StreamEvaluation.java and
 # Streams.java; the README ("How well it learns") shows the results. Fashion-MNIST is included when installed
-# (apt-get install -y dataset-fashion-mnist). Measured with MOA's forest on Fashion-MNIST too: 12.6 CPU-minutes,
-# build included, of which that forest took most; the tool now leaves it out on wide streams (name it with --moa).
+# (apt-get install -y dataset-fashion-mnist). Every peer on every stream, MOA's forest on Fashion-MNIST included
+# (most of the run: it starts first, the other streams run beside it); the README gives the measured wall clock.
 # MOA is GPL-3.0: it is on the classpath of this tool only (Maven profile `eval`, test scope), never in the service.
 set -euo pipefail
 cd "$(dirname "$0")/.."

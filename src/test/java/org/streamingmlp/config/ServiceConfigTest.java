@@ -36,7 +36,9 @@ class ServiceConfigTest {
     void defaultsMatchTheReadme() {
         ServiceConfig config = read(Map.of());
         assertEquals(4, config.model().inputSize());
-        assertEquals(java.util.List.of(64, 64), config.model().hiddenSizes());
+        assertEquals(java.util.List.of(96, 96), config.model().hiddenSizes());
+        assertEquals(0.8, config.optimizer().beta1());
+        assertEquals(5.0, config.training().maxGradNorm());
         assertEquals(Activation.RELU, config.model().activation());
         assertEquals(LossKind.CROSS_ENTROPY, config.training().loss());
         assertEquals(32, config.training().batchSize());
