@@ -17,7 +17,7 @@ mkdir -p "$OUT"
 start=$(date +%s)
 if [ "${1:-}" != "--no-build" ]; then
   build() {
-    ./mvnw -B -ntp -q "$@" package dependency:build-classpath -DskipTests -Dmdep.outputFile="$OUT/cp.txt" \
+    ./mvnw -B -ntp -q "$@" package dependency:build-classpath -DskipTests -Dmdep.outputFile="$PWD/$OUT/cp.txt" \
       -Dmdep.includeScope=test -Dopenblas.coretype="${OPENBLAS_CORETYPE:-}"
   }
   build -o || build
