@@ -43,13 +43,21 @@ class PyTorchExportIT {
     /** float32 forward passes of ND4J and PyTorch, summing in different orders. */
     private static final double TOLERANCE = 2e-6;
 
+    /** Skipped without torch, unless {@code MLP_PYTORCH_TESTS=required} (set by {@code .ci/run}): then it fails. */
     @BeforeAll
     static void needsTorch() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of(PYTHON)), PYTHON + " is missing: apt-get install python3 python3-torch");
+        needs(Files.isExecutable(Path.of(PYTHON)), PYTHON + " is missing: apt-get install python3 python3-torch");
         Process probe = new ProcessBuilder(PYTHON, "-c", "import torch").redirectErrorStream(true).start();
         String output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assumeTrue(probe.waitFor(120, TimeUnit.SECONDS) && probe.exitValue() == 0,
+        needs(probe.waitFor(120, TimeUnit.SECONDS) && probe.exitValue() == 0,
                 PYTHON + " cannot import torch (apt-get install python3-torch): " + output.strip());
+    }
+
+    private static void needs(boolean condition, String reason) {
+        if (!condition && "required".equals(System.getenv("MLP_PYTORCH_TESTS"))) {
+            throw new IllegalStateException("MLP_PYTORCH_TESTS=required, but " + reason);
+        }
+        assumeTrue(condition, reason);
     }
 
     @Test
