@@ -11,20 +11,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-coretype=$(bin/openblas-coretype)
-if [ -n "$coretype" ]; then export OPENBLAS_CORETYPE=$coretype; fi
-export OMP_NUM_THREADS=1
+. bench/lib.sh
+bench_env
 
 OUT=target/eval
 mkdir -p "$OUT"
 start=$(date +%s)
 if [ "${1:-}" != "--no-build" ]; then
   echo "[eval] building the service and the evaluation tool (./mvnw -Peval test-compile)" >&2
-  build() {
-    ./mvnw -B -ntp -q "$@" -Peval test-compile dependency:build-classpath -Dmdep.outputFile="$PWD/$OUT/cp.txt" \
-      -Dmdep.includeScope=test -Dopenblas.coretype="${OPENBLAS_CORETYPE:-}"
-  }
-  build -o 2>/dev/null || build   # offline first; MOA's jars come from Maven Central the first time
+  bench_classpath "$OUT" -Peval test-compile
 else
   shift
 fi

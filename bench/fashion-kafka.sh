@@ -9,18 +9,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-coretype=$(bin/openblas-coretype)
-if [ -n "$coretype" ]; then export OPENBLAS_CORETYPE=$coretype; fi
-export OMP_NUM_THREADS=1
+. bench/lib.sh
+bench_env
 OUT=target/bench
 mkdir -p "$OUT"
 start=$(date +%s)
 if [ "${1:-}" != "--no-build" ]; then
-  build() {
-    ./mvnw -B -ntp -q "$@" package dependency:build-classpath -DskipTests -Dmdep.outputFile="$PWD/$OUT/cp.txt" \
-      -Dmdep.includeScope=test -Dopenblas.coretype="${OPENBLAS_CORETYPE:-}"
-  }
-  build -o || build
+  bench_classpath "$OUT" package -DskipTests
 fi
 [ -f "$OUT/cp.txt" ] || { echo "no $OUT/cp.txt: run without --no-build" >&2; exit 1; }
 # shellcheck disable=SC2086

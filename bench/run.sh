@@ -9,10 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# ND4J's OpenBLAS misdetects recent CPUs; the core type for this one, and one OpenBLAS thread (README "Build notes").
-coretype=$(bin/openblas-coretype)
-if [ -n "$coretype" ]; then export OPENBLAS_CORETYPE=$coretype; fi
-export OMP_NUM_THREADS=1
+. bench/lib.sh
+bench_env
 
 DATA=${FASHION_MNIST_DIR:-/usr/share/datasets/fashion-mnist}
 PYTHON=${BENCH_PYTHON:-/usr/bin/python3}   # Debian's python3, where python3-torch lives (not a pyenv shim)
@@ -32,11 +30,7 @@ fi
 start=$(date +%s)
 if [ "${1:-}" != "--no-build" ]; then
   echo "[bench] building the service and the benchmark classes (./mvnw package -DskipTests)"
-  offline=-o
-  ./mvnw -B -ntp -q $offline package dependency:build-classpath -DskipTests \
-      -Dmdep.outputFile="$PWD/$OUT/cp.txt" -Dmdep.includeScope=test -Dopenblas.coretype="${OPENBLAS_CORETYPE:-}" \
-    || ./mvnw -B -ntp -q package dependency:build-classpath -DskipTests \
-      -Dmdep.outputFile="$PWD/$OUT/cp.txt" -Dmdep.includeScope=test -Dopenblas.coretype="${OPENBLAS_CORETYPE:-}"
+  bench_classpath "$OUT" package -DskipTests
   echo "[bench] build took $(( $(date +%s) - start )) s"
 fi
 [ -f "$OUT/cp.txt" ] || { echo "no $OUT/cp.txt: run without --no-build" >&2; exit 1; }
