@@ -2,6 +2,8 @@ package org.streamingmlp.kafka;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -11,11 +13,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.streamingmlp.codec.RecordFormats;
 import org.streamingmlp.config.ServiceConfig;
 import org.streamingmlp.record.InvalidRecordException;
@@ -70,26 +74,43 @@ public class PredictionChannel {
     @Inject
     RecordFailures failures;
 
+    /**
+     * Answers a polled batch. At least once, the batch's answers are sent and the method returns at once: the batch
+     * is acknowledged (its offsets become committable) when the broker has all of them, while the next batch is
+     * already being answered, so the channel does not idle for the acknowledgement round trip of every batch.
+     * Exactly once, the batch's transaction commits before the method returns: transactions, and the offsets they
+     * commit, must follow each other in order.
+     */
     @Incoming(Channels.PREDICTION_REQUESTS)
     @Blocking
-    public void answer(ConsumerRecords<byte[], byte[]> records) throws JsonProcessingException {
-        List<ProducerRecord<byte[], byte[]>> out = answersAndDeadLetters(records);
+    public CompletionStage<Void> answer(Message<List<byte[]>> batch) {
+        @SuppressWarnings("unchecked")
+        ConsumerRecords<byte[], byte[]> records = batch.getMetadata(IncomingKafkaRecordBatchMetadata.class)
+                .map(m -> (ConsumerRecords<byte[], byte[]>) m.getRecords())
+                .orElseThrow(() -> new IllegalStateException("a batch without its Kafka records"));
+        CompletableFuture<Void> delivered;
         try {
-            deliver(records, out);
-        } catch (RuntimeException e) {
-            for (ConsumerRecord<byte[], byte[]> record : records) {
-                failures.failed(Channels.PREDICTION_REQUESTS, source(record), e);
+            List<ProducerRecord<byte[], byte[]>> out = answersAndDeadLetters(records);
+            if (config.predictions().exactlyOnce()) {
+                transactional.deliver(records, out);
+                delivered = CompletableFuture.completedFuture(null);
+            } else {
+                delivered = answerProducer.send(out);
             }
-            throw e;
+        } catch (JsonProcessingException | RuntimeException e) {
+            delivered = CompletableFuture.failedFuture(e);
         }
-    }
-
-    private void deliver(ConsumerRecords<byte[], byte[]> records, List<ProducerRecord<byte[], byte[]>> out) {
-        if (config.predictions().exactlyOnce()) {
-            transactional.deliver(records, out);
-        } else {
-            answerProducer.sendAll(out);
-        }
+        delivered.whenComplete((done, error) -> {
+            if (error == null) {
+                batch.ack();
+            } else {
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    failures.failed(Channels.PREDICTION_REQUESTS, source(record), error);
+                }
+                batch.nack(error);   // failure-strategy=ignore: logged, and the channel goes on
+            }
+        });
+        return CompletableFuture.completedFuture(null);
     }
 
     /** Decode, answer in one forward pass, encode: the records this batch must write, answers first. */
