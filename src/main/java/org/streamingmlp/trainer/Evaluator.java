@@ -151,8 +151,7 @@ public final class Evaluator {
      * parameters, under the version that the early-stopping event later names.
      */
     private ModelSnapshot publishedAsBest() {
-        ModelSnapshot published = model.published();
-        return published.step() == model.learner().step() ? published : model.publishNew();
+        return model.publishedUpToDate();
     }
 
     private TrainingEvent stopEarly() {

@@ -57,7 +57,7 @@ public final class Trainer implements Runnable {
                     onBatch(batch);
                     status = report();   // readers see every step, not only reports
                 } else {
-                    model.publishIfBehind();   // the stream paused: answers come from the newest model
+                    model.publishedUpToDate();   // the stream paused: answers come from the newest model
                     if (evaluator.hasNewEvidence()) {
                         // Measure the latest model now rather than at a step that may not come.
                         evaluator.evaluate().ifPresent(this::emit);

@@ -38,7 +38,7 @@ public final class VersionedModel {
 
         /** After every step: each version answers (tests that count versions, conformance). */
         public static Schedule everyStep() {
-            return new Schedule(Duration.ZERO, 1);
+            return new Schedule(Duration.ZERO, 0);   // a zero interval: every step is due
         }
     }
 
@@ -80,11 +80,13 @@ public final class VersionedModel {
                 || schedule.everySteps() > 0 && learner.step() % schedule.everySteps() == 0;
     }
 
-    /** Publishes the model if it learned since the last snapshot (the trainer is idle: nothing may stay unseen). */
-    void publishIfBehind() {
-        if (published().step() != learner.step()) {
-            publishNew();
-        }
+    /**
+     * The published snapshot of the model as it is now: publishes one first if the model learned since the last
+     * (the trainer went idle, or needs the version of exactly these parameters).
+     */
+    ModelSnapshot publishedUpToDate() {
+        ModelSnapshot published = published();
+        return published.step() == learner.step() ? published : publishNew();
     }
 
     /** Publishes the current parameters as the next version. */
