@@ -3,6 +3,8 @@
 #   bench/run.sh                 # build, then every figure; table on stdout, JSON in target/bench/results.json
 #   bench/run.sh --no-build      # reuse the last build
 #   BENCH_OPTS="-Dbench.skip=torch,peers -Dbench.quick=true" bench/run.sh
+#   BENCH_SERVICE_JVM="-XX:StartFlightRecording=filename=/tmp/s.jfr" bench/run.sh   # more service JVM options
+#   BENCH_HARNESS_JVM / BENCH_BROKER_JVM replace the harness's / the broker's JVM options
 # Needs: a JDK 17; Debian's dataset-fashion-mnist; for the peers python3-torch libopenblas0-pthread and
 # python3-confluent-kafka (apt-get install -y dataset-fashion-mnist python3-torch libopenblas0-pthread
 # python3-confluent-kafka). Figures and their meaning: bench/README.md.
@@ -37,10 +39,12 @@ fi
 
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 git diff --quiet HEAD -- src 2>/dev/null || commit="$commit+uncommitted"
+# The harness JVM (load generators, answer readers, the data sets); BENCH_HARNESS_JVM replaces its options.
 # shellcheck disable=SC2086
-java -Xmx3g -XX:+UseParallelGC -Djava.util.logging.manager=org.jboss.logmanager.LogManager --add-exports jdk.attach/sun.tools.attach=ALL-UNNAMED \
+java ${BENCH_HARNESS_JVM:--Xmx3g -XX:+UseParallelGC} -Djava.util.logging.manager=org.jboss.logmanager.LogManager --add-exports jdk.attach/sun.tools.attach=ALL-UNNAMED \
   -cp "target/test-classes:target/classes:$(cat "$OUT/cp.txt")" \
   -Dbench.data="$DATA" -Dbench.python="$PYTHON" -Dbench.out="$OUT" -Dbench.commit="$commit" \
-  -Dbench.ompWaitPolicy="${BENCH_OMP_WAIT_POLICY:-}" ${BENCH_OPTS:-} \
+  -Dbench.ompWaitPolicy="${BENCH_OMP_WAIT_POLICY:-}" -Dbench.serviceJvm="${BENCH_SERVICE_JVM:-}" \
+  -Dbench.brokerJvm="${BENCH_BROKER_JVM:--Xmx1g}" ${BENCH_OPTS:-} \
   org.streamingmlp.bench.ServiceBenchmark
 echo "[bench] whole run, build included: $(( $(date +%s) - start )) s"

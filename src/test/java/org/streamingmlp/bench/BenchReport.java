@@ -187,7 +187,8 @@ final class BenchReport {
                 + "publishes versions)");
         b.append('\n');
 
-        line(b, "6. Memory of the service process (-Xmx1g, binary stream), resident bytes");
+        line(b, "6. Memory of the service process (heap fixed and pre-touched: -Xms1g -Xmx1g, as deployed; binary "
+                + "stream), resident bytes");
         line(b, "   %-10s %-10s %-22s %-14s %-16s %-22s %s", "examples", "RSS", "heap (used / committed)",
                 "off-heap", "JVM's own (NMT)", "ND4J, OpenBLAS, malloc", "file-backed");
         for (String k : new String[] {"after100k", "after1M"}) {

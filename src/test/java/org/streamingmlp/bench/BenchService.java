@@ -26,7 +26,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The packaged service ({@code target/quarkus-app/quarkus-run.jar}) as its own JVM, started the way production
- * starts it ({@code -Xmx1g -Dorg.bytedeco.javacpp.maxPhysicalBytes=3g}, from the Dockerfile) plus Native Memory
+ * starts it ({@code -Xms1g -Xmx1g -XX:+AlwaysPreTouch -Dorg.bytedeco.javacpp.maxPhysicalBytes=3g}, from the
+ * Dockerfile) plus Native Memory
  * Tracking (summary), with {@code -D} settings. Reads its {@code GET /model}, its resident memory
  * ({@code /proc/<pid>/status}) and its JVM native memory ({@code VM.native_memory summary}).
  */
@@ -56,7 +57,8 @@ final class BenchService implements AutoCloseable {
         int port = freePort();
         int managementPort = freePort();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                        .toString(), "-Xmx1g", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=3g",
+                        .toString(), "-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch",
+                "-Dorg.bytedeco.javacpp.maxPhysicalBytes=3g",
                 "-XX:NativeMemoryTracking=summary",
                 "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
                 "-Dquarkus.http.port=" + port, "-Dquarkus.management.port=" + managementPort,

@@ -36,7 +36,6 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.streamingmlp.bench.TrainingBenchmark.Dataset;
-import org.streamingmlp.broker.EmbeddedKafkaBroker;
 import org.streamingmlp.codec.BinaryRecordEncoder;
 import org.streamingmlp.codec.RecordFormats;
 
@@ -118,9 +117,13 @@ public final class ServiceBenchmark {
 
         rawTrainers();
 
-        log("starting the embedded Kafka broker");
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Settings.defaults())) {
+        // its own JVM, as in a deployment (BenchBroker says why); -Dbench.brokerJvm="..." replaces its options
+        List<String> brokerJvm = List.of(System.getProperty("bench.brokerJvm", "-Xmx1g").trim().split("\\s+"));
+        log("starting the Kafka broker in its own JVM (%s)", String.join(" ", brokerJvm));
+        try (BenchBroker broker = BenchBroker.start(brokerJvm, out.resolve("logs").resolve("broker.log"),
+                Duration.ofMinutes(2))) {
             String bootstrap = broker.bootstrapServers();
+            results.put("broker", Map.of("jvm", String.join(" ", brokerJvm), "process", "own JVM, KRaft, 1 node"));
             createTopics(bootstrap, "bench.train.binary", "bench.train.json");
             Map<String, Object> preload = new LinkedHashMap<>();
             results.put("preload", preload);
@@ -332,7 +335,8 @@ public final class ServiceBenchmark {
             Map<String, Object> memory = new LinkedHashMap<>();
             List<Map<String, Object>> trend = new ArrayList<>();
             out.put("memory", memory);
-            memory.put("jvm", "-Xmx1g -Dorg.bytedeco.javacpp.maxPhysicalBytes=3g -XX:NativeMemoryTracking=summary");
+            memory.put("jvm", "-Xms1g -Xmx1g -XX:+AlwaysPreTouch -Dorg.bytedeco.javacpp.maxPhysicalBytes=3g "
+                    + "-XX:NativeMemoryTracking=summary");
             memory.put("every100k", trend);
             long[] nextSample = {100_000};
             LongConsumer sampler = seen -> {

@@ -143,6 +143,10 @@ class KubernetesManifestsTest {
                 assertTrue(tmpdir == null || writable.contains(tmpdir), where + "java.io.tmpdir is not writable");
 
                 long heap = bytes(option(javaOpts, "-Xmx"));
+                // the heap is claimed whole at start (docker/Dockerfile says why): resident memory is flat
+                assertEquals(heap, bytes(option(javaOpts, "-Xms")), where + "-Xms differs from -Xmx");
+                assertTrue(List.of(javaOpts.split("\\s+")).contains("-XX:+AlwaysPreTouch"),
+                        where + "the heap is not pre-touched (-XX:+AlwaysPreTouch)");
                 long physical = bytes(option(javaOpts, "-Dorg.bytedeco.javacpp.maxPhysicalBytes="));
                 long limit = Quantity.getAmountInBytes(new Quantity(Yamls.string(container, "resources", "limits",
                         "memory"))).longValueExact();
