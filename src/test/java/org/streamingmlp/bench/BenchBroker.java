@@ -31,15 +31,31 @@ final class BenchBroker implements AutoCloseable {
 
     private static final String READY = "BOOTSTRAP ";
 
+    /** The broker's JVM, or null when it runs in the harness. */
     private final Process process;
+    /** The broker in the harness JVM, or null. */
+    private final EmbeddedKafkaBroker inHarness;
     private final String bootstrap;
 
-    private BenchBroker(Process process, String bootstrap) {
+    private BenchBroker(Process process, EmbeddedKafkaBroker inHarness, String bootstrap) {
         this.process = process;
+        this.inHarness = inHarness;
         this.bootstrap = bootstrap;
     }
 
+    /** The broker inside the harness JVM, as the benchmark ran before (to compare the two set-ups). */
+    static BenchBroker inHarness() {
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Settings.defaults());
+        return new BenchBroker(null, broker, broker.bootstrapServers());
+    }
+
     public static void main(String[] args) throws IOException {
+        // as in the harness (ServiceBenchmark.main): without a level, every request was formatted for the DEBUG log,
+        // and a produce-to-consume hop took 4-5 ms at the median instead of 0.8
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+        for (var handler : java.util.logging.Logger.getLogger("").getHandlers()) {
+            handler.setLevel(java.util.logging.Level.WARNING);
+        }
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Settings.defaults())) {
             System.out.println(READY + broker.bootstrapServers());
             System.out.flush();
@@ -64,7 +80,7 @@ final class BenchBroker implements AutoCloseable {
         copier.setDaemon(true);
         copier.start();
         try {
-            return new BenchBroker(process, ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+            return new BenchBroker(process, null, ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
         } catch (ExecutionException | TimeoutException e) {
             process.destroyForcibly();
             throw new IllegalStateException("the benchmark's broker did not start within " + timeout + "; see " + log,
@@ -98,13 +114,13 @@ final class BenchBroker implements AutoCloseable {
         return bootstrap;
     }
 
-    long pid() {
-        return process.pid();
-    }
-
     /** Closes its standard input (a clean shutdown), forcibly after 30 s. */
     @Override
     public void close() throws IOException, InterruptedException {
+        if (inHarness != null) {
+            inHarness.close();
+            return;
+        }
         process.getOutputStream().close();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();

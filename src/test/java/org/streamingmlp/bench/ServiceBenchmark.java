@@ -117,13 +117,15 @@ public final class ServiceBenchmark {
 
         rawTrainers();
 
-        // its own JVM, as in a deployment (BenchBroker says why); -Dbench.brokerJvm="..." replaces its options
-        List<String> brokerJvm = List.of(System.getProperty("bench.brokerJvm", "-Xmx1g").trim().split("\\s+"));
-        log("starting the Kafka broker in its own JVM (%s)", String.join(" ", brokerJvm));
-        try (BenchBroker broker = BenchBroker.start(brokerJvm, out.resolve("logs").resolve("broker.log"),
-                Duration.ofMinutes(2))) {
+        // its own JVM, as in a deployment (BenchBroker says why); -Dbench.brokerJvm="..." replaces its options,
+        // -Dbench.brokerJvm=in-harness runs it inside this JVM (as before, to compare)
+        String brokerJvm = System.getProperty("bench.brokerJvm", "-Xmx1g").trim();
+        log("starting the Kafka broker (JVM: %s)", brokerJvm);
+        try (BenchBroker broker = brokerJvm.equals("in-harness") ? BenchBroker.inHarness()
+                : BenchBroker.start(List.of(brokerJvm.split("\\s+")), out.resolve("logs").resolve("broker.log"),
+                        Duration.ofMinutes(2))) {
             String bootstrap = broker.bootstrapServers();
-            results.put("broker", Map.of("jvm", String.join(" ", brokerJvm), "process", "own JVM, KRaft, 1 node"));
+            results.put("broker", Map.of("jvm", brokerJvm, "process", "KRaft, 1 node"));
             createTopics(bootstrap, "bench.train.binary", "bench.train.json");
             Map<String, Object> preload = new LinkedHashMap<>();
             results.put("preload", preload);
