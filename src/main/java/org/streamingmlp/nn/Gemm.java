@@ -34,9 +34,12 @@ public final class Gemm {
      * product (two halves of 1.05 M) takes 28 us split against 40 us whole, so smaller thresholds are not needed.
      */
     static final long SPLIT_MIN_HALF_WORK = 1_000_000;
-    /** The split point is a multiple of this many columns, so each half keeps whole AVX-512 column blocks. */
+    /** The first block's rows or columns are a multiple of this, so each block keeps whole kernel tiles. */
     static final int SPLIT_ALIGN = 64;
-    /** OpenBLAS 0.3.19 (SKYLAKEX) sends products of at most 100^3 multiply-adds to its "small matrix" kernels. */
+    /**
+     * OpenBLAS 0.3.19 sends products of at most 100^3 multiply-adds to its "small matrix" kernels (SKYLAKEX only;
+     * its other core types have none).
+     */
     static final long OPENBLAS_SMALL_MAX = 100L * 100 * 100;
     /** ... and row-major float32 NN products with alpha 1, beta 0 below 28 x 512^2 to its "direct" kernel. */
     static final long OPENBLAS_DIRECT_MAX = 28L * 512 * 512;
@@ -109,7 +112,9 @@ public final class Gemm {
      * matrix" kernels (at most {@link #OPENBLAS_SMALL_MAX} multiply-adds; their order depends on the shape, so never
      * split there) and, on AVX-512, the "direct" float32 kernel (row-major, no transposes, alpha 1, beta 0, below
      * {@link #OPENBLAS_DIRECT_MAX}; each element one fused multiply-add chain over all of k, so a split of whole
-     * column blocks that keeps all three products on it, or all off it, changes nothing).
+     * column blocks that keeps all three products on it, or all off it, changes nothing). The last rule is caution:
+     * products that put one half on the direct kernel and the other on the blocked driver came out identical too in
+     * {@code GemmSplitTest}'s sweep, but nothing in OpenBLAS promises it.
      */
     static int splitPoint(boolean float32, boolean transA, boolean transB, long m, long n, long k, double alpha,
                           double beta) {
