@@ -1,10 +1,7 @@
 package org.streamingmlp.optim;
 
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.streamingmlp.nn.HelperThread;
 import org.streamingmlp.nn.NumericBuffer;
 
 /**
@@ -44,20 +41,15 @@ public final class AdamW {
     /** float32 updates run chunk by chunk, so the heap copies of parameters and gradients stay in the L1 cache. */
     static final int CHUNK = 1024;
     /**
-     * A float32 update of at least this many elements is split in two halves, the second run by one shared daemon
-     * helper thread: the update streams parameters, gradients and both moments through memory once (about 7.5 MB for
+     * A float32 update of at least this many elements is split in two halves, the second run by the step's shared
+     * daemon {@link HelperThread}: the update streams parameters, gradients and both moments through memory once (about 7.5 MB for
      * 270k parameters), and one core alone cannot draw that bandwidth. Every element is updated by the same
      * arithmetic whichever thread runs it, so the result is bit-identical to a one-thread update. Property
      * {@code streamingmlp.adamw.helper-threads} (default 1; 0 turns the helper off).
      */
     static final int PARALLEL_MIN_SIZE = 65_536;
     private static final int HELPER_THREADS = Integer.getInteger("streamingmlp.adamw.helper-threads", 1) > 0
-            && Runtime.getRuntime().availableProcessors() > 1 ? 1 : 0;
-    private static final ExecutorService HELPER = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "adamw-helper");
-        t.setDaemon(true);
-        return t;
-    });
+            && HelperThread.available() ? 1 : 0;
 
     /** State in float64. */
     public AdamW(AdamWConfig config, int size) {
@@ -187,17 +179,7 @@ public final class AdamW {
             if (half == 0) {
                 u.run(workers[0], 0, size);
             } else {
-                Future<?> other = HELPER.submit(() -> u.run(workers[1], half, size));
-                u.run(workers[0], 0, half);
-                try {
-                    other.get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    awaitQuietly(other);
-                    throw new IllegalStateException("interrupted during an AdamW step", e);
-                } catch (ExecutionException e) {
-                    throw new IllegalStateException("AdamW update failed", e.getCause());
-                }
+                HelperThread.runBoth(() -> u.run(workers[0], 0, half), () -> u.run(workers[1], half, size));
             }
         } else {
             params.read(0, p64);
@@ -258,14 +240,6 @@ public final class AdamW {
             g = new float[n];
             m = new float[n];
             v = new float[n];
-        }
-    }
-
-    private static void awaitQuietly(Future<?> f) {
-        try {
-            f.get();
-        } catch (InterruptedException | ExecutionException ignored) {
-            // the caller is already failing
         }
     }
 
