@@ -43,7 +43,7 @@ public final class Gemm {
     static final long OPENBLAS_SMALL_MAX = 100L * 100 * 100;
     /** ... and row-major float32 NN products with alpha 1, beta 0 below 28 x 512^2 to its "direct" kernel. */
     static final long OPENBLAS_DIRECT_MAX = 28L * 512 * 512;
-    private static final boolean SPLIT = Integer.getInteger("streamingmlp.gemm.helper-threads", 1) > 0
+    private static volatile boolean split = Integer.getInteger("streamingmlp.gemm.helper-threads", 1) > 0
             && HelperThread.available();
     /** Read on first use: OpenBLAS's own thread count (1 when {@code OMP_NUM_THREADS=1}). */
     private static volatile Boolean openBlasSingleThreaded;
@@ -53,7 +53,16 @@ public final class Gemm {
 
     public static void gemm(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB, double alpha,
                             double beta) {
-        gemm(a, b, c, transA, transB, alpha, beta, SPLIT);
+        gemm(a, b, c, transA, transB, alpha, beta, split);
+    }
+
+    /**
+     * Process-wide: whether large products may be split across the {@link HelperThread} (the default, unless
+     * {@code streamingmlp.gemm.helper-threads=0} or the machine has one core). An application whose second core has
+     * other work (the service's Kafka ingest) turns it off: the split moves work to that core, it does not remove it.
+     */
+    public static void splitAcrossHelper(boolean enabled) {
+        split = enabled && HelperThread.available();
     }
 
     /** {@code mayUseHelper = false} keeps the product in one call on this thread (tests compare both). */

@@ -20,8 +20,8 @@ import java.util.concurrent.locks.LockSupport;
  * core is busy with another process), the caller runs that half itself instead of waiting for the helper.
  */
 public final class HelperThread {
-    static final int DEFAULT_SPIN_US = 200;
-    private static final long SPIN_NS = Math.max(0, Integer.getInteger("streamingmlp.step-helper.spin-us",
+    public static final int DEFAULT_SPIN_US = 200;
+    private static volatile long spinNs = Math.max(0, Integer.getInteger("streamingmlp.step-helper.spin-us",
             DEFAULT_SPIN_US)) * 1000L;
     private static final boolean SECOND_CORE = Runtime.getRuntime().availableProcessors() > 1;
     private static final ConcurrentLinkedQueue<FutureTask<Void>> JOBS = new ConcurrentLinkedQueue<>();
@@ -45,7 +45,7 @@ public final class HelperThread {
             if (job != null) {
                 job.run();
                 lastJob = System.nanoTime();
-            } else if (System.nanoTime() - lastJob < SPIN_NS) {
+            } else if (System.nanoTime() - lastJob < spinNs) {
                 Thread.onSpinWait();
             } else {
                 parked = true;
@@ -56,6 +56,17 @@ public final class HelperThread {
                 lastJob = System.nanoTime();
             }
         }
+    }
+
+    /**
+     * Process-wide: how long the helper, and a caller waiting for it, poll before they park (0: park at once); the
+     * property's value until called.
+     */
+    public static void spinMicros(int micros) {
+        if (micros < 0) {
+            throw new IllegalArgumentException("spin must not be negative: " + micros);
+        }
+        spinNs = micros * 1000L;
     }
 
     /** True when the machine has a second core for the helper (else splitting only adds hand-off cost). */
@@ -83,7 +94,7 @@ public final class HelperThread {
         }
         other.run(); // does nothing if the helper has started it already
         long spinStart = System.nanoTime();
-        while (!other.isDone() && System.nanoTime() - spinStart < SPIN_NS) {
+        while (!other.isDone() && System.nanoTime() - spinStart < spinNs) {
             Thread.onSpinWait(); // parking here would cost this thread the same wake-up
         }
         Throwable failure = awaitUninterruptibly(other);
