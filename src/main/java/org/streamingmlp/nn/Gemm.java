@@ -13,6 +13,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * calls): the transposes are BLAS flags, no copy is made, and the per-call cost is one JNI call (about 1 microsecond)
  * instead of ND4J's op set-up (about 25 microseconds measured here for a 64x256x10 product), which matters at
  * small batches. Arrays that are not plain row-major with unit column stride fall back to {@link Nd4j#gemm}.
+ *
+ * <p>A one-row array counts as plain whatever its row stride: ND4J gives a {@code [1, n]} array the strides
+ * {@code [1, 1]}, and with one row the row stride is never used (the leading dimension passed is {@code n}).
+ * Without that, every batch-1 product (a single prediction) paid ND4J's op set-up.
  */
 public final class Gemm {
     private static final int ROW_MAJOR = 101;
@@ -50,9 +54,9 @@ public final class Gemm {
         }
     }
 
-    private static boolean plain(INDArray x) {
-        return x.rank() == 2 && x.ordering() == 'c' && x.stride(1) == 1 && x.stride(0) == x.columns()
-                && x.length() > 0;
+    static boolean plain(INDArray x) {
+        return x.rank() == 2 && x.ordering() == 'c' && x.stride(1) == 1
+                && (x.stride(0) == x.columns() || x.rows() == 1) && x.length() > 0;
     }
 
     /** The address of element 0: a view's buffer pointer already includes the buffer's own offset. */
