@@ -62,6 +62,8 @@ public final class PredictionCost {
             JsonNode root = mapper.readTree(new ByteArrayInputStream(json).readAllBytes());
             return formats.json().decodeRequest(root);
         }));
+        results.add(measure("JSON body, one pass from the stream (POST)", 4_000,
+                () -> formats.json().readRequests(new ByteArrayInputStream(json)).request(0)));
         results.add(measure("JSON record, one pass (Kafka)", 4_000, () -> formats.json().decodeRequest(json)));
         results.add(measure("binary record (Kafka)", 20_000, () -> formats.decoderFor(RecordFormats.BINARY).decodeRequest(binary)));
         results.add(measure("decode JSON + predict batch 1", 2_000, () -> {
