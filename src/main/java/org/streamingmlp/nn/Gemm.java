@@ -2,6 +2,7 @@ package org.streamingmlp.nn;
 
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -28,6 +29,15 @@ public final class Gemm {
 
     public static void gemm(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB, double alpha,
                             double beta) {
+        gemm(a, b, c, transA, transB, alpha, beta, null);
+    }
+
+    /**
+     * {@link #gemm(INDArray, INDArray, INDArray, boolean, boolean, double, double)} with the arrays' addresses taken
+     * from {@code views} (made once per array there; null: made for this call).
+     */
+    public static void gemm(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB, double alpha,
+                            double beta, ArrayViews views) {
         DataType type = c.dataType();
         if ((type != DataType.FLOAT && type != DataType.DOUBLE) || a.dataType() != type || b.dataType() != type
                 || !plain(a) || !plain(b) || !plain(c)) {
@@ -45,13 +55,23 @@ public final class Gemm {
         }
         int ta = transA ? TRANS : NO_TRANS;
         int tb = transB ? TRANS : NO_TRANS;
+        Pointer pa = views == null ? address(a) : views.pointer(a);
+        Pointer pb = views == null ? address(b) : views.pointer(b);
+        Pointer pc = views == null ? address(c) : views.pointer(c);
         if (type == DataType.FLOAT) {
-            openblas_nolapack.cblas_sgemm(ROW_MAJOR, ta, tb, (int) m, (int) n, (int) k, (float) alpha, floats(a),
-                    (int) a.columns(), floats(b), (int) b.columns(), (float) beta, floats(c), (int) c.columns());
+            openblas_nolapack.cblas_sgemm(ROW_MAJOR, ta, tb, (int) m, (int) n, (int) k, (float) alpha,
+                    (FloatPointer) pa, (int) a.columns(), (FloatPointer) pb, (int) b.columns(), (float) beta,
+                    (FloatPointer) pc, (int) c.columns());
         } else {
-            openblas_nolapack.cblas_dgemm(ROW_MAJOR, ta, tb, (int) m, (int) n, (int) k, alpha, doubles(a),
-                    (int) a.columns(), doubles(b), (int) b.columns(), beta, doubles(c), (int) c.columns());
+            openblas_nolapack.cblas_dgemm(ROW_MAJOR, ta, tb, (int) m, (int) n, (int) k, alpha, (DoublePointer) pa,
+                    (int) a.columns(), (DoublePointer) pb, (int) b.columns(), beta, (DoublePointer) pc,
+                    (int) c.columns());
         }
+    }
+
+    /** A typed pointer to element 0 of a float32 or float64 array. */
+    static Pointer address(INDArray x) {
+        return x.dataType() == DataType.FLOAT ? floats(x) : doubles(x);
     }
 
     static boolean plain(INDArray x) {
