@@ -73,7 +73,7 @@ public final class JsonRecordDecoder implements RecordDecoder {
         return decodeRequest(parse(value));
     }
 
-    /** Decodes one request object that is already parsed (the REST API takes arrays of them). */
+    /** Decodes one request object that is already parsed into a tree. */
     public PredictionRequest decodeRequest(JsonNode root) throws InvalidRecordException {
         if (root == null || !root.isObject()) {
             throw new InvalidRecordException(RejectReason.UNDECODABLE, NOT_AN_OBJECT);
