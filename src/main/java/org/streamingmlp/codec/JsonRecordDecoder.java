@@ -1,6 +1,7 @@
 package org.streamingmlp.codec;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,6 +38,8 @@ import org.streamingmlp.record.FeatureSchema;
  */
 public final class JsonRecordDecoder implements RecordDecoder {
 
+    private static final String NOT_AN_OBJECT = "a prediction request must be a JSON object";
+
     private final ObjectMapper mapper;
     private final RecordValidator validator;
 
@@ -70,12 +73,56 @@ public final class JsonRecordDecoder implements RecordDecoder {
         return decodeRequest(parse(value));
     }
 
-    /** Decodes one request object that is already parsed (the REST API takes arrays of them). */
+    /** Decodes one request object that is already parsed into a tree. */
     public PredictionRequest decodeRequest(JsonNode root) throws InvalidRecordException {
         if (root == null || !root.isObject()) {
-            throw new InvalidRecordException(RejectReason.UNDECODABLE, "a prediction request must be a JSON object");
+            throw new InvalidRecordException(RejectReason.UNDECODABLE, NOT_AN_OBJECT);
         }
         return decodeRequest(new JsonRecordReader.Parsed(root, null));
+    }
+
+    /**
+     * Reads a {@code POST /predict} body in one pass from {@code body}: one request object, or an array of them,
+     * each {@code features} array straight into floats (no tree of one node per number, no copy of the whole body).
+     * Reading only parses; {@link RequestBody#request} decodes and checks each request as
+     * {@link #decodeRequest(JsonNode)} does the same object.
+     *
+     * @return the requests, or null when the body is neither an object nor an array (empty, or another value)
+     * @throws JsonProcessingException when the body is not JSON (the same exception, at the same place, as
+     *                                 {@code ObjectMapper.readTree} of the body)
+     * @throws IOException             when the stream cannot be read
+     */
+    public RequestBody readRequests(InputStream body) throws IOException {
+        JsonRecordReader.Body read = JsonRecordReader.readBody(mapper, body, validator.inputSize());
+        return read == null ? null : new RequestBody(read);
+    }
+
+    /** The requests of one {@code POST /predict} body, parsed, each decoded when asked for. */
+    public final class RequestBody {
+        private final JsonRecordReader.Body body;
+
+        private RequestBody(JsonRecordReader.Body body) {
+            this.body = body;
+        }
+
+        /** True when the body was one request object, false when it was an array (of any length). */
+        public boolean single() {
+            return body.single();
+        }
+
+        /** Number of requests (array elements). */
+        public int size() {
+            return body.records().size();
+        }
+
+        /** Request {@code i}, decoded and checked; an element that is not an object is refused as such. */
+        public PredictionRequest request(int i) throws InvalidRecordException {
+            JsonRecordReader.Parsed parsed = body.records().get(i);
+            if (parsed.fields() == null || !parsed.fields().isObject()) {
+                throw new InvalidRecordException(RejectReason.UNDECODABLE, NOT_AN_OBJECT);
+            }
+            return decodeRequest(parsed);
+        }
     }
 
     private PredictionRequest decodeRequest(JsonRecordReader.Parsed parsed) throws InvalidRecordException {
@@ -89,7 +136,7 @@ public final class JsonRecordDecoder implements RecordDecoder {
         validator.checkValue(value);
         JsonRecordReader.Parsed parsed;
         try {
-            parsed = JsonRecordReader.read(mapper, value);
+            parsed = JsonRecordReader.read(mapper, value, validator.inputSize());
         } catch (JsonProcessingException e) {
             throw new InvalidRecordException(RejectReason.UNDECODABLE, "not JSON: " + e.getOriginalMessage());
         } catch (IOException e) {

@@ -1,12 +1,17 @@
 package org.streamingmlp.codec;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -15,6 +20,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * of the JSON decoding time; every other field is still read as a tree, so {@link JsonRecordDecoder} checks the
  * record the same way whichever path read it. A value that is not an object is read as a tree too (the decoder
  * then names what is wrong with it exactly as before).
+ *
+ * <p>{@link #readBody} reads a {@code POST /predict} body the same way, straight from the request's stream: one
+ * record, or an array of them, each record as {@link #read} reads one.
  */
 final class JsonRecordReader {
 
@@ -43,41 +51,95 @@ final class JsonRecordReader {
         }
     }
 
-    /** The record, or an exception from the parser for a value that is not JSON. */
-    static Parsed read(ObjectMapper mapper, byte[] value) throws IOException {
+    /**
+     * A body of one record or an array of records.
+     *
+     * @param records the records in order; an array element that is not an object is kept as its tree
+     *                ({@link NullNode} for {@code null}), for the decoder to refuse
+     * @param single  true when the body was one object, false when it was an array
+     */
+    record Body(List<Parsed> records, boolean single) {
+    }
+
+    /**
+     * The record, or an exception from the parser for a value that is not JSON. {@code expected} is the number of
+     * features a valid record has: the array they are read into starts at that size, so a valid record's features
+     * are read without a copy (any other count works too, it only costs copies).
+     */
+    static Parsed read(ObjectMapper mapper, byte[] value, int expected) throws IOException {
         try (JsonParser parser = mapper.createParser(value)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return new Parsed(mapper.readTree(value), null);   // not an object: the decoder says why
             }
-            ObjectNode fields = mapper.createObjectNode();
-            NumberArray features = null;
-            for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
-                JsonToken token = parser.nextToken();
-                if (name.equals("features") && token == JsonToken.START_ARRAY) {
-                    features = numbers(parser);
-                    fields.remove(name);   // a repeated field: the last one counts, as in a tree
-                } else {
-                    fields.set(name, token == JsonToken.VALUE_NULL ? fields.nullNode() : parser.readValueAsTree());
-                    if (name.equals("features")) {
-                        features = null;
-                    }
-                }
-            }
-            if (parser.currentToken() != JsonToken.END_OBJECT) {
-                parser.nextToken();   // provokes the parser's own error for truncated input
-            }
-            return new Parsed(fields, features);
+            return object(mapper, parser, expected);
         }
     }
 
-    private static NumberArray numbers(JsonParser parser) throws IOException {
-        float[] values = new float[1024];
+    /**
+     * A body of one record or an array of records, read in one pass from {@code in}; null when the body is
+     * neither an object nor an array (empty, or another JSON value). The body's JSON value is read whole, as
+     * {@code ObjectMapper.readTree} reads it, so a body that is not JSON fails with the parser's own exception at
+     * the same place; what follows the value is not read, as {@code readTree} does not read it.
+     */
+    static Body readBody(ObjectMapper mapper, InputStream in, int expected) throws IOException {
+        try (JsonParser parser = mapper.createParser(in)) {
+            JsonToken first = parser.nextToken();
+            if (first == JsonToken.START_OBJECT) {
+                return new Body(List.of(object(mapper, parser, expected)), true);
+            }
+            if (first != JsonToken.START_ARRAY) {
+                if (first != null) {
+                    parser.readValueAsTree();   // a scalar: the tree reader would read (and check) it whole
+                }
+                return null;
+            }
+            List<Parsed> records = new ArrayList<>();
+            for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+                if (token == null) {
+                    throw new JsonEOFException(parser, null, "unexpected end of input in the array of requests");
+                }
+                if (token == JsonToken.START_OBJECT) {
+                    records.add(object(mapper, parser, expected));
+                } else {
+                    JsonNode element = token == JsonToken.VALUE_NULL ? NullNode.getInstance()
+                            : parser.readValueAsTree();
+                    records.add(new Parsed(element, null));
+                }
+            }
+            return new Body(records, false);
+        }
+    }
+
+    /** The object whose {@code START_OBJECT} the parser is at, read to its end. */
+    private static Parsed object(ObjectMapper mapper, JsonParser parser, int expected) throws IOException {
+        ObjectNode fields = mapper.createObjectNode();
+        NumberArray features = null;
+        for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+            JsonToken token = parser.nextToken();
+            if (name.equals("features") && token == JsonToken.START_ARRAY) {
+                features = numbers(parser, expected);
+                fields.remove(name);   // a repeated field: the last one counts, as in a tree
+            } else {
+                fields.set(name, token == JsonToken.VALUE_NULL ? fields.nullNode() : parser.readValueAsTree());
+                if (name.equals("features")) {
+                    features = null;
+                }
+            }
+        }
+        if (parser.currentToken() != JsonToken.END_OBJECT) {
+            parser.nextToken();   // provokes the parser's own error for truncated input
+        }
+        return new Parsed(fields, features);
+    }
+
+    private static NumberArray numbers(JsonParser parser, int expected) throws IOException {
+        float[] values = new float[Math.max(expected, 1)];
         int count = 0;
         int firstNonNumber = -1;
         String nonNumber = null;
         for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
             if (token == null) {
-                throw new IOException("unexpected end of input in the features array");
+                throw new JsonEOFException(parser, null, "unexpected end of input in the features array");
             }
             if (count == values.length) {
                 values = Arrays.copyOf(values, values.length * 2);
@@ -93,6 +155,7 @@ final class JsonRecordReader {
             }
             count++;
         }
-        return new NumberArray(Arrays.copyOf(values, count), firstNonNumber, nonNumber);
+        return new NumberArray(count == values.length ? values : Arrays.copyOf(values, count), firstNonNumber,
+                nonNumber);
     }
 }

@@ -71,6 +71,11 @@ final class RecordValidator {
         return (float) weight;
     }
 
+    /** Features a record must have (numeric ones, with a feature schema). */
+    int inputSize() {
+        return inputSize;
+    }
+
     int outputSize() {
         return outputSize;
     }

@@ -3,6 +3,7 @@ package org.streamingmlp.learner;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.streamingmlp.nn.ArrayViews;
 import org.streamingmlp.nn.CategoricalField;
 import org.streamingmlp.nn.LossKind;
 import org.streamingmlp.nn.MlpConfig;
@@ -16,6 +17,7 @@ import org.streamingmlp.nn.ScratchArrays;
 final class BatchConverter {
     private final MlpConfig model;
     private final ScratchArrays cache;
+    private final ArrayViews views = new ArrayViews();
 
     BatchConverter(MlpConfig model, DataType dataType) {
         this.model = model;
@@ -49,7 +51,7 @@ final class BatchConverter {
                     + (categories == null ? "none" : categories.length));
         }
         INDArray x = array("x", n, d + k);
-        NumericBuffer xb = NumericBuffer.of(x);
+        NumericBuffer xb = views.buffer(x);
         for (int i = 0; i < n; i++) {
             float[] row = features[i];
             if (row == null || row.length != d) {

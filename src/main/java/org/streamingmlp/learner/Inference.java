@@ -4,6 +4,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.streamingmlp.nn.Activation;
+import org.streamingmlp.nn.ArrayViews;
 import org.streamingmlp.nn.LossKind;
 import org.streamingmlp.nn.Mlp;
 import org.streamingmlp.nn.NumericBuffer;
@@ -38,7 +39,8 @@ final class Inference {
         try {
             workspace.load(snapshot);
             INDArray x = workspace.converter.features(snapshot.featureScaling().apply(features), categories);
-            return head(workspace.model.forward(x, false), config);
+            INDArray out = workspace.model.forward(x, false);
+            return head(out, workspace.views.buffer(out), config);
         } finally {
             idle.offer(workspace);
         }
@@ -49,9 +51,13 @@ final class Inference {
      * BCE_WITH_LOGITS, raw values for the regression losses and CONTRASTIVE embeddings. Overwrites {@code out}.
      */
     static float[][] head(INDArray out, TrainingConfig config) {
+        return head(out, NumericBuffer.of(out), config);
+    }
+
+    /** {@link #head(INDArray, TrainingConfig)} through {@code ob}, the view of {@code out}; rows read in bulk. */
+    private static float[][] head(INDArray out, NumericBuffer ob, TrainingConfig config) {
         int n = (int) out.rows();
         int k = (int) out.columns();
-        NumericBuffer ob = NumericBuffer.of(out);
         if (config.loss().classifies()) {
             Softmax.forward(ob, ob, n, k);
         } else if (config.loss() == LossKind.BCE_WITH_LOGITS) {
@@ -61,9 +67,7 @@ final class Inference {
         }
         float[][] result = new float[n][k];
         for (int i = 0; i < n; i++) {
-            for (int j = 0; j < k; j++) {
-                result[i][j] = (float) ob.get(i * k + j);
-            }
+            ob.read(i * k, result[i]);
         }
         return result;
     }
@@ -72,6 +76,7 @@ final class Inference {
     private final class Workspace {
         final Mlp model = Mlp.uninitialised(config.model(), config.dataType());
         final BatchConverter converter = new BatchConverter(config.model(), config.dataType());
+        final ArrayViews views = new ArrayViews();
         ModelSnapshot loaded;
 
         void load(ModelSnapshot snapshot) {

@@ -20,6 +20,8 @@ public final class ActivationLayer implements Layer {
     private final Activation activation;
     private final double slope;
     private final ScratchArrays scratch;
+    /** The forward pass's views of its input and output: made once per array, not per call. */
+    private final ArrayViews views = new ArrayViews();
     private INDArray input;
     private INDArray cdf;
     /** float32 fast path: heap copy of the latest input (kept for backward) and a work array. */
@@ -37,8 +39,8 @@ public final class ActivationLayer implements Layer {
     public INDArray forward(INDArray x, boolean training) {
         input = x;
         INDArray y = scratch.get("y", x.rows(), x.columns());
-        NumericBuffer xb = NumericBuffer.of(x);
-        NumericBuffer yb = NumericBuffer.of(y);
+        NumericBuffer xb = views.buffer(x);
+        NumericBuffer yb = views.buffer(y);
         int n = xb.length();
         heapInput = false;
         if (xb.isFloat32() && activation != Activation.GELU) {

@@ -2,6 +2,7 @@ package org.streamingmlp.nn;
 
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -13,6 +14,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * calls): the transposes are BLAS flags, no copy is made, and the per-call cost is one JNI call (about 1 microsecond)
  * instead of ND4J's op set-up (about 25 microseconds measured here for a 64x256x10 product), which matters at
  * small batches. Arrays that are not plain row-major with unit column stride fall back to {@link Nd4j#gemm}.
+ *
+ * <p>A one-row array counts as plain whatever its row stride: ND4J gives a {@code [1, n]} array the strides
+ * {@code [1, 1]}, and with one row the row stride is never used (the leading dimension passed is {@code n}).
+ * Without that, every batch-1 product (a single prediction) paid ND4J's op set-up.
  *
  * <p>Two cores: OpenBLAS runs one thread here (its own threads spin while they wait and were slower on this
  * machine), so a large product is split in two blocks of C, by rows or by columns ({@link #splitPoint}): the first
@@ -53,7 +58,16 @@ public final class Gemm {
 
     public static void gemm(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB, double alpha,
                             double beta) {
-        gemm(a, b, c, transA, transB, alpha, beta, split);
+        gemm(a, b, c, transA, transB, alpha, beta, null, split);
+    }
+
+    /**
+     * {@link #gemm(INDArray, INDArray, INDArray, boolean, boolean, double, double)} with the arrays' addresses taken
+     * from {@code views} (made once per array there; null: made for this call).
+     */
+    public static void gemm(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB, double alpha,
+                            double beta, ArrayViews views) {
+        gemm(a, b, c, transA, transB, alpha, beta, views, split);
     }
 
     /**
@@ -68,6 +82,11 @@ public final class Gemm {
     /** {@code mayUseHelper = false} keeps the product in one call on this thread (tests compare both). */
     static void gemm(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB, double alpha, double beta,
                      boolean mayUseHelper) {
+        gemm(a, b, c, transA, transB, alpha, beta, null, mayUseHelper);
+    }
+
+    private static void gemm(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB, double alpha,
+                             double beta, ArrayViews views, boolean mayUseHelper) {
         DataType type = c.dataType();
         if ((type != DataType.FLOAT && type != DataType.DOUBLE) || a.dataType() != type || b.dataType() != type
                 || !plain(a) || !plain(b) || !plain(c)) {
@@ -84,6 +103,9 @@ public final class Gemm {
                     + " -> " + java.util.Arrays.toString(c.shape()));
         }
         boolean float32 = type == DataType.FLOAT;
+        Pointer pa = views == null ? address(a) : views.pointer(a);
+        Pointer pb = views == null ? address(b) : views.pointer(b);
+        Pointer pc = views == null ? address(c) : views.pointer(c);
         int first = mayUseHelper && singleThreadedOpenBlas()
                 ? splitPoint(float32, transA, transB, m, n, k, alpha, beta) : 0;
         int lda = (int) a.columns();
@@ -92,22 +114,22 @@ public final class Gemm {
         int rows = (int) m;
         int cols = (int) n;
         if (first == 0) {
-            call(float32, transA, transB, rows, cols, (int) k, alpha, a, 0, lda, b, 0, ldb, beta, c, 0, ldc);
+            call(float32, transA, transB, rows, cols, (int) k, alpha, pa, 0, lda, pb, 0, ldb, beta, pc, 0, ldc);
         } else if (transA) {
             // rows [first, m) of C: columns of A (stored [k, m]), the same rows of C
             HelperThread.runBoth(
-                    () -> call(float32, true, transB, first, cols, (int) k, alpha, a, 0, lda, b, 0, ldb, beta, c, 0,
-                            ldc),
-                    () -> call(float32, true, transB, rows - first, cols, (int) k, alpha, a, first, lda, b, 0, ldb,
-                            beta, c, (long) first * ldc, ldc));
+                    () -> call(float32, true, transB, first, cols, (int) k, alpha, pa, 0, lda, pb, 0, ldb, beta, pc,
+                            0, ldc),
+                    () -> call(float32, true, transB, rows - first, cols, (int) k, alpha, pa, first, lda, pb, 0, ldb,
+                            beta, pc, (long) first * ldc, ldc));
         } else {
             // columns [first, n) of C: rows of B when transposed (stored [n, k]), else its columns
             long bAt = transB ? (long) first * ldb : first;
             HelperThread.runBoth(
-                    () -> call(float32, false, transB, rows, first, (int) k, alpha, a, 0, lda, b, 0, ldb, beta, c, 0,
-                            ldc),
-                    () -> call(float32, false, transB, rows, cols - first, (int) k, alpha, a, 0, lda, b, bAt, ldb,
-                            beta, c, first, ldc));
+                    () -> call(float32, false, transB, rows, first, (int) k, alpha, pa, 0, lda, pb, 0, ldb, beta,
+                            pc, 0, ldc),
+                    () -> call(float32, false, transB, rows, cols - first, (int) k, alpha, pa, 0, lda, pb, bAt, ldb,
+                            beta, pc, first, ldc));
         }
     }
 
@@ -160,22 +182,36 @@ public final class Gemm {
     }
 
     private static void call(boolean float32, boolean transA, boolean transB, int m, int n, int k, double alpha,
-                             INDArray a, long aAt, int lda, INDArray b, long bAt, int ldb, double beta, INDArray c,
+                             Pointer a, long aAt, int lda, Pointer b, long bAt, int ldb, double beta, Pointer c,
                              long cAt, int ldc) {
         int ta = transA ? TRANS : NO_TRANS;
         int tb = transB ? TRANS : NO_TRANS;
         if (float32) {
-            openblas_nolapack.cblas_sgemm(ROW_MAJOR, ta, tb, m, n, k, (float) alpha, floats(a, aAt), lda,
-                    floats(b, bAt), ldb, (float) beta, floats(c, cAt), ldc);
+            openblas_nolapack.cblas_sgemm(ROW_MAJOR, ta, tb, m, n, k, (float) alpha, (FloatPointer) at(a, aAt), lda,
+                    (FloatPointer) at(b, bAt), ldb, (float) beta, (FloatPointer) at(c, cAt), ldc);
         } else {
-            openblas_nolapack.cblas_dgemm(ROW_MAJOR, ta, tb, m, n, k, alpha, doubles(a, aAt), lda, doubles(b, bAt),
-                    ldb, beta, doubles(c, cAt), ldc);
+            openblas_nolapack.cblas_dgemm(ROW_MAJOR, ta, tb, m, n, k, alpha, (DoublePointer) at(a, aAt), lda,
+                    (DoublePointer) at(b, bAt), ldb, beta, (DoublePointer) at(c, cAt), ldc);
         }
     }
 
-    private static boolean plain(INDArray x) {
-        return x.rank() == 2 && x.ordering() == 'c' && x.stride(1) == 1 && x.stride(0) == x.columns()
-                && x.length() > 0;
+    /** {@code p} moved on by {@code elements} (a new pointer: {@code p} may be a cached view's). */
+    private static Pointer at(Pointer p, long elements) {
+        if (elements == 0) {
+            return p;
+        }
+        return p instanceof FloatPointer f ? new FloatPointer(f).position(f.position() + elements)
+                : new DoublePointer((DoublePointer) p).position(p.position() + elements);
+    }
+
+    /** A typed pointer to element 0 of a float32 or float64 array. */
+    static Pointer address(INDArray x) {
+        return x.dataType() == DataType.FLOAT ? floats(x) : doubles(x);
+    }
+
+    static boolean plain(INDArray x) {
+        return x.rank() == 2 && x.ordering() == 'c' && x.stride(1) == 1
+                && (x.stride(0) == x.columns() || x.rows() == 1) && x.length() > 0;
     }
 
     /** The address of element 0: a view's buffer pointer already includes the buffer's own offset. */
@@ -183,16 +219,15 @@ public final class Gemm {
         return x.offset() - x.data().offset();
     }
 
-    /** A pointer to element {@code at} (row-major index) of {@code x}; a view's buffer pointer includes its offset. */
-    private static FloatPointer floats(INDArray x, long at) {
+    private static FloatPointer floats(INDArray x) {
         FloatPointer base = (FloatPointer) x.data().addressPointer();
-        long extra = extraOffset(x) + at;
+        long extra = extraOffset(x);
         return extra == 0 ? base : new FloatPointer(base).position(base.position() + extra);
     }
 
-    private static DoublePointer doubles(INDArray x, long at) {
+    private static DoublePointer doubles(INDArray x) {
         DoublePointer base = (DoublePointer) x.data().addressPointer();
-        long extra = extraOffset(x) + at;
+        long extra = extraOffset(x);
         return extra == 0 ? base : new DoublePointer(base).position(base.position() + extra);
     }
 }

@@ -20,6 +20,8 @@ public final class Linear implements Layer {
     private final NumericBuffer biasGrad;
     private final boolean computeInputGradient;
     private final ScratchArrays scratch;
+    /** The forward pass's native views (input, weight, output): made once per array, not per call. */
+    private final ArrayViews views = new ArrayViews();
     private INDArray input;
     private float[] work32 = new float[0];
     private float[] bias32 = new float[0];
@@ -51,8 +53,8 @@ public final class Linear implements Layer {
         }
         input = x;
         INDArray y = scratch.get("y", n, out);
-        Gemm.gemm(x, weight, y, false, true, 1.0, 0.0);
-        NumericBuffer yb = NumericBuffer.of(y);
+        Gemm.gemm(x, weight, y, false, true, 1.0, 0.0, views);
+        NumericBuffer yb = views.buffer(y);
         if (yb.isFloat32()) {
             addBias32(yb, (int) n);
             return y;

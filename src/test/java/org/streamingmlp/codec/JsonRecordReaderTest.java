@@ -21,8 +21,9 @@ import org.streamingmlp.record.PredictionRequest;
 import org.streamingmlp.record.RejectReason;
 
 /**
- * The single-pass reader of JSON records ({@link JsonRecordReader}) against the tree the decoder reads for
- * {@code POST /predict}: for every value, the same features or the same refusal, reason and message alike.
+ * The single-pass reader of JSON records ({@link JsonRecordReader}) against the tree path
+ * ({@link JsonRecordDecoder#decodeRequest(JsonNode)}): for every value, the same features or the same refusal, reason
+ * and message alike. {@code api.PredictBodyTest} does the same for whole {@code POST /predict} bodies.
  */
 class JsonRecordReaderTest {
 
