@@ -87,7 +87,8 @@ public class PredictResource {
     }
 
     /**
-     * Reads and decodes a body straight from the request's stream, in one pass ({@link JsonRecordDecoder#readRequests}):
+     * Reads and decodes a body straight from the request's stream, in one pass
+     * ({@link JsonRecordDecoder#readRequests}):
      * a body that is not JSON, or not an object or array, is a 400 ({@code undecodable}); an array of more than
      * {@code limit} requests a 413 ({@code too-many-requests}); otherwise the first request that does not decode is a
      * 400 with its reason and, in an array, its index. Checked in that order, for the whole body before any request.

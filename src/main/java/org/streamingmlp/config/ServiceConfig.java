@@ -231,10 +231,11 @@ public interface ServiceConfig {
         int snapshotEverySteps();
 
         /**
-         * Whether a step's large matrix products are split across a second core (the core's helper thread, which
-         * then polls for 200 us between them instead of parking). Off: in the service the second core decodes the
-         * Kafka stream, and the split moves work there rather than removing it (2 cores: end to end 25,149-26,125
-         * examples/s off, 21,665-23,014 on, while the raw trainer gains 30-40%).
+         * Whether large matrix products (of training steps and of batched predictions) are split across a second
+         * core (the core's helper thread, which then polls for 200 us between them instead of parking). Off: in the
+         * service the second core decodes the Kafka stream, and the split moves work there rather than removing it
+         * (2 cores: end to end 25,149-26,125 examples/s off, 21,665-23,014 on, 8-17% less, while the split gains the
+         * raw trainer 12-19%). On leaves the core's system properties in charge (docs/learning-core.md).
          */
         @WithDefault("false")
         boolean parallelStep();

@@ -8,12 +8,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link NumericBuffer} of an array and the typed pointer {@link Gemm} hands to OpenBLAS, each made once per array
  * instead of once per call. Making them allocates several objects (a direct NIO buffer and its typed and sliced
  * views; three JavaCPP pointers), which at batch 1 was most of what a prediction allocated. With a steady batch size
- * an owner sees the same scratch arrays every call, so {@value #SIZE} entries, matched by identity and replaced in
- * turn, hold them all. A view stays valid as long as its array: an ND4J array never changes its buffer. Not
+ * an owner sees the same scratch arrays every call (a layer: at most 4, e.g. input, dropout input, weight, output), so
+ * {@value #SIZE} entries, matched by identity and replaced in turn, hold them all with room for an odd batch size. A
+ * view stays valid as long as its array: nothing here calls {@code INDArray.setData}, so an array keeps its buffer. Not
  * thread-safe: one per owner, as the arrays are.
  */
 public final class ArrayViews {
-    static final int SIZE = 4;
+    static final int SIZE = 8;
 
     private final INDArray[] arrays = new INDArray[SIZE];
     private final NumericBuffer[] buffers = new NumericBuffer[SIZE];

@@ -7,8 +7,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The second core for a training step: one shared daemon thread ({@code step-helper}) that runs one half of a job
- * split in two while the calling thread runs the other half. Used by {@link Gemm} (a large product split by output
- * columns) and by {@code optim.AdamW} (the second half of the parameters); each splits so that every element is
+ * split in two while the calling thread runs the other half. Used by {@link Gemm} (a large product split by rows or
+ * columns of C) and by {@code optim.AdamW} (the second half of the parameters); each splits so that every element is
  * computed by the same arithmetic whichever thread runs it, so results do not depend on the split.
  *
  * <p>Waking a parked thread takes 50-100 microseconds on this project's virtual machine (the idle virtual CPU is

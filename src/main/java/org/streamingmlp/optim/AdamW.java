@@ -42,8 +42,10 @@ public final class AdamW {
     static final int CHUNK = 1024;
     /**
      * A float32 update of at least this many elements is split in two halves, the second run by the step's shared
-     * daemon {@link HelperThread}: the update streams parameters, gradients and both moments through memory once (about 7.5 MB for
-     * 270k parameters), and one core alone cannot draw that bandwidth. Every element is updated by the same
+     * daemon {@link HelperThread}: the update streams parameters, gradients and both moments through memory once
+     * (about 7.5 MB for 270k parameters), and one core alone cannot draw that bandwidth. An interrupt during the
+     * update no longer aborts it: both halves finish and the thread keeps its interrupt flag; a failure of either half
+     * is rethrown as is. Every element is updated by the same
      * arithmetic whichever thread runs it, so the result is bit-identical to a one-thread update. Property
      * {@code streamingmlp.adamw.helper-threads} (default 1; 0 turns the helper off).
      */

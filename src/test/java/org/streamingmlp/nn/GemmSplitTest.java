@@ -14,7 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A product split by output columns between this thread and the helper thread is bit-identical to the one-call
+ * A product split by rows or columns of C between this thread and the helper thread is bit-identical to the one-call
  * product, for every product of a training step of the benchmark model (784-256-256-10) at many batch sizes.
  */
 class GemmSplitTest {
