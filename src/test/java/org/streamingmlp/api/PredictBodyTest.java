@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.streamingmlp.codec.JsonRecordCases;
 import org.streamingmlp.codec.JsonRecordDecoder;
 import org.streamingmlp.codec.RecordFormats;
 import org.streamingmlp.codec.RecordRules;
@@ -59,40 +60,6 @@ class PredictBodyTest {
                     "color", new FeatureSchema.Categorical("color", List.of("red", "green", "blue"), 4))),
                     new ClassNames(List.of("cat", "dog", "bird"), 3), unseen::add))).json();
 
-    private static final String[] RECORDS = {
-        "{\"id\":\"r\",\"features\":[0.5,-1,2e2]}",
-        "{\"features\":[1,2,3],\"id\":7}",
-        "{\"features\":[1,\"2\",3]}",
-        "{\"features\":[1,2,null]}",
-        "{\"features\":[[1],2,3]}",
-        "{\"features\":[1,{\"a\":1},3]}",
-        "{\"features\":[1,2]}",
-        "{\"features\":[1,2,3,4]}",
-        "{\"features\":[]}",
-        "{\"features\":[1e39,2,3]}",
-        "{\"features\":[1e400,2,3]}",
-        "{\"features\":[123456789012345678901234567890,2,3]}",
-        "{\"features\":[0.1,0.2,0.30000000000000004]}",
-        "{\"features\":[1,2,3],\"features\":[4,5,6]}",
-        "{\"features\":[1,2,3],\"features\":\"x\"}",
-        "{\"features\":\"x\",\"features\":[1,2,3]}",
-        "{\"features\":null}",
-        "{\"features\":{\"a\":1}}",
-        "{\"id\":null,\"features\":[1,2,3],\"label\":null}",
-        "{\"id\":[1],\"features\":[1,2,3]}",
-        "{\"id\":1.5,\"features\":[1,2,3]}",
-        "{\"id\":\"\\u00e9\\n\",\"features\":[1,2,3],\"weight\":\"x\"}",
-        "{\"features\":[1,2,3],\"nested\":{\"a\":[1,{\"b\":null}]}}",
-        "{\"features\":[NaN,2,3]}",
-        "{\"features\":[1,2,3]",
-        "{\"features\":[1,2,",
-        "{\"features\":[1,2,3],}",
-        "{\"features\":[1,2,3] \"id\":1}",
-        "{\"features\":[1 2 3]}",
-        "{\"features\":[1,2,3],\"id\":\"unterminated}",
-        "{",
-        "{}",
-    };
 
     @ParameterizedTest
     @ValueSource(strings = {
@@ -131,7 +98,7 @@ class PredictBodyTest {
 
     @Test
     void readsEveryRecordAloneAndInArraysAsTheTreeDid() throws IOException {
-        for (String record : RECORDS) {
+        for (String record : JsonRecordCases.RECORDS) {
             assertSameOutcome(plain, bytes(record));
             assertSameOutcome(plain, bytes("[" + record + "]"));
             assertSameOutcome(plain, bytes("[{\"id\":\"ok\",\"features\":[1,2,3]}," + record + "]"));
