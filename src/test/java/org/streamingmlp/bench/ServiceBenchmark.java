@@ -91,11 +91,16 @@ public final class ServiceBenchmark {
     private String prefix;
 
     public static void main(String[] args) throws Exception {
+        logWarningsOnly();
+        new ServiceBenchmark().run();
+    }
+
+    /** Root logger and its handlers at WARNING: the in-JVM clients (and the broker's JVM) log nothing routine. */
+    static void logWarningsOnly() {
         java.util.logging.Logger.getLogger("").setLevel(Level.WARNING);
         for (var handler : java.util.logging.Logger.getLogger("").getHandlers()) {
             handler.setLevel(Level.WARNING);
         }
-        new ServiceBenchmark().run();
     }
 
     @SuppressWarnings("unchecked")
