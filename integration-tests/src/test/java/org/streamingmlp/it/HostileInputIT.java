@@ -219,6 +219,8 @@ class HostileInputIT {
         HttpResponse<String> oneThousand = service.postJson("/predict",
                 many.substring(0, many.lastIndexOf(",{")).concat("]").getBytes(StandardCharsets.UTF_8));
         assertEquals(200, oneThousand.statusCode(), "1,000 requests are allowed");
+        // ~23 KB: above PredictResource.INLINE_BODY_BYTES, so answered on a worker thread, not the event loop
+        assertEquals(1000, JSON.readTree(oneThousand.body()).size(), "one answer per request");
 
         byte[] body = new byte[17 * 1024 * 1024];
         Arrays.fill(body, (byte) ' ');
