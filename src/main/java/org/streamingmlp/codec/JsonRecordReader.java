@@ -8,6 +8,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,6 +24,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *
  * <p>{@link #readBody} reads a {@code POST /predict} body the same way, straight from the request's stream: one
  * record, or an array of them, each record as {@link #read} reads one.
+ *
+ * <p>Numbers are converted by Jackson's fast double parser ({@link StreamReadFeature#USE_FAST_DOUBLE_PARSER},
+ * FastDoubleParser), enabled on each parser made here and not on the shared mapper: like
+ * {@code Double.parseDouble} it returns the correctly rounded double, so every feature is bit for bit what it was,
+ * while a 784-feature Fashion-MNIST record is read in about 15 instead of 19-20 us (half of that reading the 784
+ * number tokens themselves). {@code JsonRecordReaderTest} compares the two conversions.
  */
 final class JsonRecordReader {
 
@@ -67,7 +74,7 @@ final class JsonRecordReader {
      * are read without a copy (any other count works too, it only costs copies).
      */
     static Parsed read(ObjectMapper mapper, byte[] value, int expected) throws IOException {
-        try (JsonParser parser = mapper.createParser(value)) {
+        try (JsonParser parser = fastNumbers(mapper.createParser(value))) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return new Parsed(mapper.readTree(value), null);   // not an object: the decoder says why
             }
@@ -82,7 +89,7 @@ final class JsonRecordReader {
      * the same place; what follows the value is not read, as {@code readTree} does not read it.
      */
     static Body readBody(ObjectMapper mapper, InputStream in, int expected) throws IOException {
-        try (JsonParser parser = mapper.createParser(in)) {
+        try (JsonParser parser = fastNumbers(mapper.createParser(in))) {
             JsonToken first = parser.nextToken();
             if (first == JsonToken.START_OBJECT) {
                 return new Body(List.of(object(mapper, parser, expected)), true);
@@ -108,6 +115,11 @@ final class JsonRecordReader {
             }
             return new Body(records, false);
         }
+    }
+
+    /** {@code parser}, converting numbers with the fast double parser (the same doubles, faster). */
+    static JsonParser fastNumbers(JsonParser parser) {
+        return parser.enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER.mappedFeature());
     }
 
     /** The object whose {@code START_OBJECT} the parser is at, read to its end. */

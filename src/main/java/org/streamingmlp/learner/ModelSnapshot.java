@@ -166,24 +166,27 @@ public final class ModelSnapshot {
         return known;
     }
 
+    /**
+     * Over the magnitudes' bit patterns, without a branch per element: for a float or double with its sign bit
+     * cleared, the order of the bit patterns (as integers) is the order of the values, and every infinity or NaN
+     * lies above the largest finite value. So one integer maximum, which the JIT vectorises, gives both the largest
+     * magnitude and whether any parameter is not finite; {@code GET /model} scans each new snapshot (one every
+     * {@code mlp.training.snapshot-interval} while training), and the per-element branches and {@code Math.max}
+     * made that scan the largest cost of the request.
+     */
     private double scanMaxAbsParameter() {
-        double max = 0;
         if (values32 != null) {
+            int maxBits = 0;
             for (float v : values32) {
-                if (!Float.isFinite(v)) {
-                    return Double.NaN;
-                }
-                max = Math.max(max, Math.abs(v));
+                maxBits = Math.max(maxBits, Float.floatToRawIntBits(v) & 0x7fffffff);
             }
-        } else {
-            for (double v : values64) {
-                if (!Double.isFinite(v)) {
-                    return Double.NaN;
-                }
-                max = Math.max(max, Math.abs(v));
-            }
+            return maxBits >= 0x7f800000 ? Double.NaN : Float.intBitsToFloat(maxBits);
         }
-        return max;
+        long maxBits = 0;
+        for (double v : values64) {
+            maxBits = Math.max(maxBits, Double.doubleToRawLongBits(v) & 0x7fffffffffffffffL);
+        }
+        return maxBits >= 0x7ff0000000000000L ? Double.NaN : Double.longBitsToDouble(maxBits);
     }
 
     /** Each parameter's shape by PyTorch name ({@code fc1.weight}: {@code [out, in]}); copies. */

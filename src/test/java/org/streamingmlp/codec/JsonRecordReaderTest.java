@@ -68,6 +68,58 @@ class JsonRecordReaderTest {
         }
     }
 
+    /**
+     * Numbers as people and tools write them, beyond what {@code Double.toString} prints: the reader converts them
+     * with Jackson's fast double parser, and each feature must be bit for bit {@code (float) Double.parseDouble} of
+     * its text (long mantissas past 17 digits, exponents near the ends of the range, pixel values as the benchmark
+     * writes them, halfway cases between two floats).
+     */
+    @Test
+    void convertsNumbersExactlyAsParseDouble() throws IOException {
+        SplittableRandom random = new SplittableRandom(7);
+        for (int trial = 0; trial < 3_000; trial++) {
+            String[] texts = new String[3];
+            for (int i = 0; i < texts.length; i++) {
+                texts[i] = switch (random.nextInt(5)) {
+                    case 0 -> String.format(java.util.Locale.ROOT, "%.4f", random.nextInt(256) / 255.0);
+                    case 1 -> integer(random, 1 + random.nextInt(25)) + "." + digits(random, 1 + random.nextInt(25));
+                    case 2 -> (random.nextBoolean() ? "-" : "") + integer(random, 1 + random.nextInt(18)) + "e"
+                            + random.nextInt(-330, 310);
+                    case 3 -> halfway(Float.intBitsToFloat(random.nextInt() & 0x7f7fffff), random.nextInt(3));
+                    default -> Double.toString(Double.longBitsToDouble(random.nextLong() & 0x7fefffffffffffffL));
+                };
+            }
+            byte[] value = ("{\"features\":[" + String.join(",", texts) + "]}").getBytes(StandardCharsets.UTF_8);
+            float[] read = JsonRecordReader.read(mapper, value, texts.length).featureArray().values();
+            float[] expected = new float[texts.length];
+            for (int i = 0; i < texts.length; i++) {
+                expected[i] = (float) Double.parseDouble(texts[i]);
+            }
+            assertArrayEquals(expected, read, String.join(",", texts));
+        }
+    }
+
+    /** Exactly halfway between {@code f} and the next float up (side 0), or just above (1) or below (2) it. */
+    private static String halfway(float f, int side) {
+        java.math.BigDecimal ulp = new java.math.BigDecimal(Math.ulp(f));
+        java.math.BigDecimal mid = new java.math.BigDecimal(f).add(ulp.divide(java.math.BigDecimal.valueOf(2)));
+        java.math.BigDecimal nudge = ulp.divide(java.math.BigDecimal.valueOf(1L << 40));
+        return (side == 0 ? mid : side == 1 ? mid.add(nudge) : mid.subtract(nudge)).toString();
+    }
+
+    /** A JSON integer part: no leading zero. */
+    private static String integer(SplittableRandom random, int n) {
+        return (char) ('1' + random.nextInt(9)) + digits(random, n - 1);
+    }
+
+    private static String digits(SplittableRandom random, int n) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            b.append((char) ('0' + random.nextInt(10)));
+        }
+        return b.toString();
+    }
+
     private void assertSameOutcome(String json) {
         byte[] value = json.getBytes(StandardCharsets.UTF_8);
         Outcome streamed = outcome(() -> decoder.decodeRequest(value));
