@@ -180,9 +180,9 @@ public final class OnlineLearner {
         if (!Double.isFinite(value)) {
             return skip(savedBuffers, value, Double.NaN, lr);
         }
-        model.backward(gradOutput);
+        // the gradient's squares are summed during backward, layer by layer, while each gradient is in the cache
+        double norm = Math.sqrt(model.backward(gradOutput));
         Parameters p = model.parameters();
-        double norm = GradientClipping.globalNorm(p.gradients());
         if (!Double.isFinite(norm)) {
             return skip(savedBuffers, value, norm, lr);
         }

@@ -1,5 +1,6 @@
 package org.streamingmlp.nn;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -10,6 +11,12 @@ import org.nd4j.linalg.factory.Nd4j;
  *   backward: dW = R^T x,  db = sum_n R,  dx = R W
  * </pre>
  * One gemm per product, written into preallocated arrays.
+ *
+ * <p>Backward also sums the squares of the gradients it wrote ({@link #weightGradientSquares()},
+ * {@link #biasGradientSquares()}), for the global gradient norm: read right after the product that wrote them, they
+ * come from the cache instead of from memory after the whole backward pass. The weight gradient's sum is taken in two
+ * row blocks cut where {@link Gemm} splits that product ({@link Gemm#alignedHalf}), so when the product was split
+ * each thread sums the rows it wrote; the blocks and their order do not depend on the split, so neither does the sum.
  */
 public final class Linear implements Layer {
     private final int in;
@@ -18,6 +25,12 @@ public final class Linear implements Layer {
     private final INDArray weightGrad;
     private final NumericBuffer bias;
     private final NumericBuffer biasGrad;
+    /** The weight gradient's rows {@code [0, alignedHalf(out))} and the rest; top null when out is too small to cut. */
+    private final NumericBuffer weightGradTop;
+    private final NumericBuffer weightGradRest;
+    private final double[] weightSquareParts = new double[2];
+    private double weightSquares;
+    private double biasSquares;
     private final boolean computeInputGradient;
     private final ScratchArrays scratch;
     /** The forward pass's native views (input, weight, output): made once per array, not per call. */
@@ -41,6 +54,10 @@ public final class Linear implements Layer {
         this.weightGrad = parameters.gradientView(name + ".weight");
         this.bias = parameters.values(name + ".bias");
         this.biasGrad = parameters.gradients(name + ".bias");
+        NumericBuffer wg = parameters.gradients(name + ".weight");
+        int top = Gemm.alignedHalf(out) * in;
+        this.weightGradTop = top == 0 ? null : wg.window(0, top);
+        this.weightGradRest = top == 0 ? wg : wg.window(top, out * in - top);
         this.computeInputGradient = computeInputGradient;
         this.scratch = new ScratchArrays(parameters.dataType());
     }
@@ -96,6 +113,7 @@ public final class Linear implements Layer {
     public INDArray backward(INDArray gradOutput) {
         long n = gradOutput.rows();
         Gemm.gemm(gradOutput, input, weightGrad, true, false, 1.0, 0.0);
+        weightSquares = sumWeightGradientSquares(gradOutput.dataType() == DataType.FLOAT, n);
         NumericBuffer r = NumericBuffer.of(gradOutput);
         if (sums.length != out) {
             sums = new double[out];
@@ -120,11 +138,41 @@ public final class Linear implements Layer {
         for (int j = 0; j < out; j++) {
             biasGrad.set(j, sums[j]);
         }
+        biasSquares = SumOfSquares.of(biasGrad);
         if (!computeInputGradient) {
             return null;
         }
         INDArray dx = scratch.get("dx", n, in);
         Gemm.gemm(gradOutput, weight, dx, false, false, 1.0, 0.0);
         return dx;
+    }
+
+    /**
+     * {@code sum dW^2} as (rows of the top block) + (the rest): when the product was split, the helper sums the rows
+     * it computed while this thread sums its own.
+     */
+    private double sumWeightGradientSquares(boolean float32, long n) {
+        if (weightGradTop == null) {
+            return SumOfSquares.of(weightGradRest);
+        }
+        double[] parts = weightSquareParts;
+        if (Gemm.splitsTransposedProduct(float32, out, in, n)) {
+            HelperThread.runBoth(() -> parts[0] = SumOfSquares.of(weightGradTop),
+                    () -> parts[1] = SumOfSquares.of(weightGradRest));
+        } else {
+            parts[0] = SumOfSquares.of(weightGradTop);
+            parts[1] = SumOfSquares.of(weightGradRest);
+        }
+        return parts[0] + parts[1];
+    }
+
+    /** {@code sum dW^2} over the weight gradient written by the latest {@link #backward}. */
+    public double weightGradientSquares() {
+        return weightSquares;
+    }
+
+    /** {@code sum db^2} over the bias gradient written by the latest {@link #backward}. */
+    public double biasGradientSquares() {
+        return biasSquares;
     }
 }
