@@ -46,7 +46,8 @@ public final class OnlineLearner {
         this.config = config;
         this.model = new Mlp(config.model(), config.dataType(), config.seed());
         this.loss = config.loss().create();
-        this.optimizer = new AdamW(config.optimizer(), model.parameters().size(), config.dataType());
+        this.optimizer = new AdamW(config.optimizer(), model.parameters().size(), config.dataType(),
+                model.helperParameterRanges());
         this.schedule = config.schedule().create(config.optimizer().learningRate());
         this.converter = new BatchConverter(config.model(), config.dataType());
         this.standardizer = config.standardizeFeatures() ? new FeatureStandardizer(config.model().inputSize()) : null;

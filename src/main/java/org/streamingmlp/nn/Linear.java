@@ -166,6 +166,15 @@ public final class Linear implements Layer {
         return parts[0] + parts[1];
     }
 
+    /**
+     * The first weight row ({@code [out, in]}) of the block that the helper thread computes when a weight-gradient
+     * product is split ({@link Gemm#alignedHalf}); {@code out} when the weight is too small to cut.
+     */
+    public static int helperRowsFrom(int out) {
+        int half = Gemm.alignedHalf(out);
+        return half == 0 ? out : half;
+    }
+
     /** {@code sum dW^2} over the weight gradient written by the latest {@link #backward}. */
     public double weightGradientSquares() {
         return weightSquares;

@@ -34,6 +34,7 @@ public final class Mlp {
     private final List<Dropout> dropouts = new ArrayList<>();
     /** Per parameter, in declaration order: the sum of squares of its gradient after {@link #backward}. */
     private final List<DoubleSupplier> gradientSquares = new ArrayList<>();
+    private final java.util.Set<String> linearNames = new java.util.HashSet<>();
     private final long seed;
 
     public Mlp(MlpConfig config, DataType dataType, long seed) {
@@ -98,6 +99,7 @@ public final class Mlp {
             }
             Linear linear = new Linear(parameters, "fc" + k, in, out, k > 1 || embeds);
             linears.put("fc" + k, linear);
+            linearNames.add("fc" + k);
             layers.add(linear);
             if (k == linearCount) {
                 break;
@@ -148,6 +150,33 @@ public final class Mlp {
         }
         NumericBuffer gradient = parameters.gradients(name);
         return () -> SumOfSquares.of(gradient);
+    }
+
+    /**
+     * The parameter elements (from, to pairs, ascending) whose gradients the {@link HelperThread} computes when the
+     * weight-gradient products are split: in each Linear weight, the rows from {@link Linear#helperRowsFrom}. The
+     * optimizer hands the same elements to the helper, so each core updates the gradients in its own cache.
+     */
+    public int[] helperParameterRanges() {
+        List<int[]> ranges = new ArrayList<>();
+        for (Parameters.Slot slot : parameters.slots().values()) {
+            int dot = slot.name().lastIndexOf('.');
+            if (!slot.name().endsWith(".weight") || !linearNames.contains(slot.name().substring(0, dot))) {
+                continue;
+            }
+            long[] shape = slot.shape();
+            int from = Linear.helperRowsFrom((int) shape[0]) * (int) shape[1];
+            if (from < slot.length()) {
+                ranges.add(new int[] {slot.offset() + from, slot.offset() + slot.length()});
+            }
+        }
+        ranges.sort(java.util.Comparator.comparingInt(r -> r[0]));
+        int[] out = new int[ranges.size() * 2];
+        for (int i = 0; i < ranges.size(); i++) {
+            out[2 * i] = ranges.get(i)[0];
+            out[2 * i + 1] = ranges.get(i)[1];
+        }
+        return out;
     }
 
     public MlpConfig config() {
