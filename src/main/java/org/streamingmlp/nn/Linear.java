@@ -91,22 +91,29 @@ public final class Linear implements Layer {
         return work32;
     }
 
-    /** float32: bulk-copy y and the bias to the heap, add the bias to each row in one loop, bulk-copy back. */
+    /**
+     * float32: bulk-copy y and the bias to the heap, add the bias to each row in one loop, bulk-copy back; a large
+     * batch in two halves of rows, the second on the {@link HelperThread} when products are split.
+     */
     private void addBias32(NumericBuffer yb, int n) {
         if (bias32.length != out) {
             bias32 = new float[out];
         }
         float[] b = bias32;
         bias.readFirst(b, out);
-        int len = n * out;
-        float[] w = work(len);
-        yb.readFirst(w, len);
-        for (int r = 0, k = 0; r < n; r++, k += out) {
-            for (int j = 0; j < out; j++) {
-                w[k + j] += b[j];
-            }
-        }
-        yb.writeFirst(w, len);
+        float[] w = work(n * out);
+        HelperThread.runHalves(n, Math.max(1, ActivationLayer.SPLIT_MIN_ELEMENTS / out), Gemm.splitsAcrossHelper(),
+                (fromRow, toRow) -> {
+                    int from = fromRow * out;
+                    int len = (toRow - fromRow) * out;
+                    yb.readRange(from, w, len);
+                    for (int k = from; k < from + len; k += out) {
+                        for (int j = 0; j < out; j++) {
+                            w[k + j] += b[j];
+                        }
+                    }
+                    yb.writeRange(from, w, len);
+                });
     }
 
     @Override
