@@ -46,7 +46,8 @@ public final class OnlineLearner {
         this.config = config;
         this.model = new Mlp(config.model(), config.dataType(), config.seed());
         this.loss = config.loss().create();
-        this.optimizer = new AdamW(config.optimizer(), model.parameters().size(), config.dataType());
+        this.optimizer = new AdamW(config.optimizer(), model.parameters().size(), config.dataType(),
+                model.helperParameterRanges());
         this.schedule = config.schedule().create(config.optimizer().learningRate());
         this.converter = new BatchConverter(config.model(), config.dataType());
         this.standardizer = config.standardizeFeatures() ? new FeatureStandardizer(config.model().inputSize()) : null;
@@ -180,9 +181,9 @@ public final class OnlineLearner {
         if (!Double.isFinite(value)) {
             return skip(savedBuffers, value, Double.NaN, lr);
         }
-        model.backward(gradOutput);
+        // the gradient's squares are summed during backward, layer by layer, while each gradient is in the cache
+        double norm = Math.sqrt(model.backward(gradOutput));
         Parameters p = model.parameters();
-        double norm = GradientClipping.globalNorm(p.gradients());
         if (!Double.isFinite(norm)) {
             return skip(savedBuffers, value, norm, lr);
         }

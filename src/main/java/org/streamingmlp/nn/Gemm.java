@@ -79,6 +79,28 @@ public final class Gemm {
         split = enabled && HelperThread.available();
     }
 
+    /** Whether large products are split across the {@link HelperThread} now ({@link #splitAcrossHelper}). */
+    public static boolean splitsAcrossHelper() {
+        return split;
+    }
+
+    /**
+     * Where {@link #splitPoint} cuts a length in two when it splits: the nearest multiple of {@link #SPLIT_ALIGN} to
+     * its half (0 for lengths below {@code SPLIT_ALIGN}). Other passes over a split product's output cut at the same
+     * place, so each thread reads what it wrote.
+     */
+    static int alignedHalf(long length) {
+        return (int) (Math.round(length / (2.0 * SPLIT_ALIGN)) * SPLIT_ALIGN);
+    }
+
+    /**
+     * True when {@link #gemm} would split {@code C [m, n] = A^T B} (k the shared dimension) across the helper: its
+     * rows {@code [0, alignedHalf(m))} on the calling thread, the rest on the helper.
+     */
+    static boolean splitsTransposedProduct(boolean float32, long m, long n, long k) {
+        return split && singleThreadedOpenBlas() && splitPoint(float32, true, false, m, n, k, 1.0, 0.0) != 0;
+    }
+
     /** {@code mayUseHelper = false} keeps the product in one call on this thread (tests compare both). */
     static void gemm(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB, double alpha, double beta,
                      boolean mayUseHelper) {
@@ -150,7 +172,7 @@ public final class Gemm {
     static int splitPoint(boolean float32, boolean transA, boolean transB, long m, long n, long k, double alpha,
                           double beta) {
         long length = transA ? m : n;
-        long first = Math.round(length / (2.0 * SPLIT_ALIGN)) * SPLIT_ALIGN;
+        long first = alignedHalf(length);
         long second = length - first;
         long across = (transA ? n : m) * k;
         long atMost = Math.max(SPLIT_MIN_HALF_WORK, OPENBLAS_SMALL_MAX);

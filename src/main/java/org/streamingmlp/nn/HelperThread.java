@@ -109,6 +109,28 @@ public final class HelperThread {
         }
     }
 
+    /** A pass over elements {@code [from, to)} of some arrays. */
+    @FunctionalInterface
+    public interface RangePass {
+        void run(int from, int to);
+    }
+
+    /**
+     * Runs {@code pass} over {@code [0, length)}: in two parts, {@code [0, cut)} on this thread and
+     * {@code [cut, length)} on the helper, when {@code split} is true and {@code length >= minLength} ({@code cut} is
+     * the half rounded to a multiple of 16, 64 bytes of float32); else in one call here. For element-wise passes
+     * between the split products of a step (activations, dropout), which would otherwise leave the helper polling.
+     * The pass must compute each element the same way whichever part it is in.
+     */
+    public static void runHalves(int length, int minLength, boolean split, RangePass pass) {
+        int cut = (length / 32) * 16;
+        if (!split || length < minLength || cut == 0) {
+            pass.run(0, length);
+            return;
+        }
+        runBoth(() -> pass.run(0, cut), () -> pass.run(cut, length));
+    }
+
     /** Waits for {@code task} to end (keeping an interrupt for later); its failure, or null. */
     private static Throwable awaitUninterruptibly(FutureTask<Void> task) {
         boolean interrupted = false;

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -31,6 +32,9 @@ public final class Mlp {
     private final List<Layer> layers = new ArrayList<>();
     private final Map<String, BatchNorm1d> batchNorms = new LinkedHashMap<>();
     private final List<Dropout> dropouts = new ArrayList<>();
+    /** Per parameter, in declaration order: the sum of squares of its gradient after {@link #backward}. */
+    private final List<DoubleSupplier> gradientSquares = new ArrayList<>();
+    private final java.util.Set<String> linearNames = new java.util.HashSet<>();
     private final long seed;
 
     public Mlp(MlpConfig config, DataType dataType, long seed) {
@@ -73,6 +77,7 @@ public final class Mlp {
         }
         this.parameters = builder.build(dataType);
 
+        Map<String, Linear> linears = new LinkedHashMap<>();
         SplittableRandom root = new SplittableRandom(seed);
         SplittableRandom initRandom = root.split();
         SplittableRandom dropoutRandom = root.split();
@@ -92,7 +97,10 @@ public final class Mlp {
             if (initialise) {
                 Initializers.xavierUniform(parameters.values("fc" + k + ".weight"), in, out, initRandom);
             }
-            layers.add(new Linear(parameters, "fc" + k, in, out, k > 1 || embeds));
+            Linear linear = new Linear(parameters, "fc" + k, in, out, k > 1 || embeds);
+            linears.put("fc" + k, linear);
+            linearNames.add("fc" + k);
+            layers.add(linear);
             if (k == linearCount) {
                 break;
             }
@@ -121,6 +129,54 @@ public final class Mlp {
                 layers.add(dropout);
             }
         }
+        for (String name : parameters.slots().keySet()) {
+            gradientSquares.add(squaresOf(name, linears));
+        }
+    }
+
+    /**
+     * Where the sum of squares of one parameter's gradient comes from: a Linear layer's own, summed during its
+     * backward pass while the gradient is in the cache; for the other parameters (normalisation, embeddings), a pass
+     * over the gradient after backward.
+     */
+    private DoubleSupplier squaresOf(String name, Map<String, Linear> linears) {
+        int dot = name.lastIndexOf('.');
+        Linear linear = linears.get(name.substring(0, dot));
+        if (linear != null && name.endsWith(".weight")) {
+            return linear::weightGradientSquares;
+        }
+        if (linear != null && name.endsWith(".bias")) {
+            return linear::biasGradientSquares;
+        }
+        NumericBuffer gradient = parameters.gradients(name);
+        return () -> SumOfSquares.of(gradient);
+    }
+
+    /**
+     * The parameter elements (from, to pairs, ascending) whose gradients the {@link HelperThread} computes when the
+     * weight-gradient products are split: in each Linear weight, the rows from {@link Linear#helperRowsFrom}. The
+     * optimizer hands the same elements to the helper, so each core updates the gradients in its own cache.
+     */
+    public int[] helperParameterRanges() {
+        List<int[]> ranges = new ArrayList<>();
+        for (Parameters.Slot slot : parameters.slots().values()) {
+            int dot = slot.name().lastIndexOf('.');
+            if (!slot.name().endsWith(".weight") || !linearNames.contains(slot.name().substring(0, dot))) {
+                continue;
+            }
+            long[] shape = slot.shape();
+            int from = Linear.helperRowsFrom((int) shape[0]) * (int) shape[1];
+            if (from < slot.length()) {
+                ranges.add(new int[] {slot.offset() + from, slot.offset() + slot.length()});
+            }
+        }
+        ranges.sort(java.util.Comparator.comparingInt(r -> r[0]));
+        int[] out = new int[ranges.size() * 2];
+        for (int i = 0; i < ranges.size(); i++) {
+            out[2 * i] = ranges.get(i)[0];
+            out[2 * i + 1] = ranges.get(i)[1];
+        }
+        return out;
     }
 
     public MlpConfig config() {
@@ -215,11 +271,21 @@ public final class Mlp {
         return h;
     }
 
-    /** Back-propagates dLoss/dOutput of the latest forward pass, overwriting every parameter gradient. */
-    public void backward(INDArray gradOutput) {
+    /**
+     * Back-propagates dLoss/dOutput of the latest forward pass, overwriting every parameter gradient, and returns the
+     * sum of the squares of all gradient elements (float64), whose square root is the global gradient norm: each
+     * parameter's sum ({@link SumOfSquares}) added in declaration order, so the result is bitwise the same for the
+     * same gradients, whichever threads computed them.
+     */
+    public double backward(INDArray gradOutput) {
         INDArray g = gradOutput;
         for (int i = layers.size() - 1; i >= 0 && g != null; i--) {
             g = layers.get(i).backward(g);
         }
+        double sum = 0;
+        for (DoubleSupplier squares : gradientSquares) {
+            sum += squares.getAsDouble();
+        }
+        return sum;
     }
 }

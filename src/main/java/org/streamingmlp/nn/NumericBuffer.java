@@ -48,6 +48,12 @@ public abstract sealed class NumericBuffer permits NumericBuffer.Float64, Numeri
     /** Bulk-writes {@code src[0, n)} into elements {@code [0, n)}. */
     public abstract void writeFirst(double[] src, int n);
 
+    /** Bulk-copies elements {@code [from, from + n)} into {@code dst[from, from + n)}. */
+    public abstract void readRange(int from, float[] dst, int n);
+
+    /** Bulk-writes {@code src[from, from + n)} into elements {@code [from, from + n)}. */
+    public abstract void writeRange(int from, float[] src, int n);
+
     /** True when the elements are stored as float32. */
     public abstract boolean isFloat32();
 
@@ -126,8 +132,20 @@ public abstract sealed class NumericBuffer permits NumericBuffer.Float64, Numeri
 
         @Override
         public void readFirst(float[] dst, int n) {
-            for (int i = 0; i < n; i++) {
+            readRange(0, dst, n);
+        }
+
+        @Override
+        public void readRange(int from, float[] dst, int n) {
+            for (int i = from; i < from + n; i++) {
                 dst[i] = (float) data.get(i);
+            }
+        }
+
+        @Override
+        public void writeRange(int from, float[] src, int n) {
+            for (int i = from; i < from + n; i++) {
+                data.put(i, src[i]);
             }
         }
 
@@ -170,6 +188,8 @@ public abstract sealed class NumericBuffer permits NumericBuffer.Float64, Numeri
         @Override public boolean isFloat32() { return true; }
         @Override public void readFirst(float[] dst, int n) { data.get(0, dst, 0, n); }
         @Override public void writeFirst(float[] src, int n) { data.put(0, src, 0, n); }
+        @Override public void readRange(int from, float[] dst, int n) { data.get(from, dst, from, n); }
+        @Override public void writeRange(int from, float[] src, int n) { data.put(from, src, from, n); }
 
         @Override
         public void readFirst(double[] dst, int n) {

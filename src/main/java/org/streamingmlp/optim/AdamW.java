@@ -33,6 +33,9 @@ public final class AdamW {
     private final float[] v32;
     private final ChunkArrays[] workers;
     private final boolean useHelper;
+    /** Element ranges (from, to pairs, ascending) the caller and the helper update when the update is split. */
+    private final int[] callerRanges;
+    private final int[] helperRanges;
     private final double[] m64;
     private final double[] v64;
     private final double[] p64;
@@ -60,12 +63,30 @@ public final class AdamW {
 
     /** State in the given precision (FLOAT or DOUBLE). */
     public AdamW(AdamWConfig config, int size, DataType stateType) {
-        this(config, size, stateType, HELPER_THREADS > 0);
+        this(config, size, stateType, null);
+    }
+
+    /**
+     * State in the given precision, with the elements the {@link HelperThread} updates when a float32 update is split:
+     * {@code helperRanges} holds {@code from, to} pairs, ascending and disjoint, within {@code [0, size)}; the caller
+     * updates the rest. A model hands the elements whose gradients the helper computed
+     * ({@code Mlp.helperParameterRanges()}), so each core updates what is in its own cache. Null, or ranges that
+     * leave either thread less than a quarter of the elements: the second half.
+     */
+    public AdamW(AdamWConfig config, int size, DataType stateType, int[] helperRanges) {
+        this(config, size, stateType, HELPER_THREADS > 0, helperRanges);
     }
 
     /** {@code useHelper = false} keeps every update on the calling thread (tests compare both paths). */
     AdamW(AdamWConfig config, int size, DataType stateType, boolean useHelper) {
+        this(config, size, stateType, useHelper, null);
+    }
+
+    AdamW(AdamWConfig config, int size, DataType stateType, boolean useHelper, int[] helperRanges) {
         this.useHelper = useHelper;
+        this.helperRanges = balanced(helperRanges, size) ? helperRanges.clone()
+                : new int[] {(size / 2 / CHUNK) * CHUNK, size};
+        this.callerRanges = complement(this.helperRanges, size);
         this.config = config;
         this.size = size;
         this.float32 = stateType == DataType.FLOAT;
@@ -83,6 +104,40 @@ public final class AdamW {
 
     public AdamWConfig config() {
         return config;
+    }
+
+    /** True when {@code ranges} are valid (pairs, ascending, disjoint, within size) and give each thread a quarter. */
+    private static boolean balanced(int[] ranges, int size) {
+        if (ranges == null || ranges.length % 2 != 0) {
+            return false;
+        }
+        long covered = 0;
+        int end = 0;
+        for (int i = 0; i < ranges.length; i += 2) {
+            if (ranges[i] < end || ranges[i + 1] < ranges[i] || ranges[i + 1] > size) {
+                throw new IllegalArgumentException("helper ranges must be ascending, disjoint pairs within [0, "
+                        + size + "): " + java.util.Arrays.toString(ranges));
+            }
+            covered += ranges[i + 1] - ranges[i];
+            end = ranges[i + 1];
+        }
+        return covered * 4 >= size && (size - covered) * 4 >= size;
+    }
+
+    /** The ranges of {@code [0, size)} not in {@code ranges}. */
+    private static int[] complement(int[] ranges, int size) {
+        int[] out = new int[ranges.length + 2];
+        int n = 0;
+        int at = 0;
+        for (int i = 0; i <= ranges.length; i += 2) {
+            int next = i < ranges.length ? ranges[i] : size;
+            if (next > at) {
+                out[n++] = at;
+                out[n++] = next;
+            }
+            at = i < ranges.length ? ranges[i + 1] : size;
+        }
+        return java.util.Arrays.copyOf(out, n);
     }
 
     /** First moment (a copy, as float64). */
@@ -177,11 +232,10 @@ public final class AdamW {
         if (float32) {
             Update32 u = new Update32(params, grads, decayEnd, (float) decay, (float) gradScale, (float) stepSize,
                     (float) sqrtBc2);
-            int half = size >= PARALLEL_MIN_SIZE && useHelper ? (size / 2 / CHUNK) * CHUNK : 0;
-            if (half == 0) {
+            if (size < PARALLEL_MIN_SIZE || !useHelper) {
                 u.run(workers[0], 0, size);
             } else {
-                HelperThread.runBoth(() -> u.run(workers[0], 0, half), () -> u.run(workers[1], half, size));
+                HelperThread.runBoth(() -> u.run(workers[0], callerRanges), () -> u.run(workers[1], helperRanges));
             }
         } else {
             params.read(0, p64);
@@ -211,6 +265,12 @@ public final class AdamW {
             this.scale = scale;
             this.stepSize = stepSize;
             this.sqrtBc2 = sqrtBc2;
+        }
+
+        void run(ChunkArrays w, int[] ranges) {
+            for (int i = 0; i < ranges.length; i += 2) {
+                run(w, ranges[i], ranges[i + 1]);
+            }
         }
 
         void run(ChunkArrays w, int from, int to) {

@@ -64,7 +64,18 @@ public final class StepProfile {
         }
         INDArray g = Nd4j.create(dt, batch, 10);
         CrossEntropyLoss loss = new CrossEntropyLoss();
-        AdamW adam = new AdamW(AdamWConfig.defaults(), p.size(), dt);
+        // as OnlineLearner (Mlp.helperParameterRanges): the helper updates the weight rows whose gradients it computed
+        List<Integer> helperRanges = new ArrayList<>();
+        for (int k = 1; k < sizes.length; k++) {
+            Parameters.Slot w = p.slot("fc" + k + ".weight");
+            int from = Linear.helperRowsFrom(sizes[k]) * sizes[k - 1];
+            if (from < w.length()) {
+                helperRanges.add(w.offset() + from);
+                helperRanges.add(w.offset() + w.length());
+            }
+        }
+        AdamW adam = new AdamW(AdamWConfig.defaults(), p.size(), dt, Boolean.getBoolean("profile.halves") ? null
+                : helperRanges.stream().mapToInt(Integer::intValue).toArray());
         int nl = layers.size();
         long[][] fwd = new long[nl][steps];
         long[][] bwd = new long[nl][steps];
@@ -94,8 +105,15 @@ public final class StepProfile {
                 gg = layers.get(i).backward(gg);
                 bwd[i][s] = System.nanoTime() - a;
             }
+            // as Mlp.backward: each Linear summed its gradient's squares in its backward (timed there)
             a = System.nanoTime();
-            double norm = GradientClipping.globalNorm(p.gradients());
+            double squares = 0;
+            for (Layer layer : layers) {
+                if (layer instanceof Linear linear) {
+                    squares += linear.weightGradientSquares() + linear.biasGradientSquares();
+                }
+            }
+            double norm = Math.sqrt(squares);
             normT[s] = System.nanoTime() - a;
             a = System.nanoTime();
             adam.step(p.values(), p.gradients(), 1e-4, p.weightLength(), GradientClipping.coefficient(norm, 1.0));
