@@ -22,8 +22,9 @@ import org.streamingmlp.record.SourceOffset;
  * type and position; a refused one goes to the dead-letter topic. A batch is acknowledged only after its dead
  * letters are stored. An exception while handling one record (not a bad record: a failure of the service) never
  * stops the channel: the record is dead-lettered as {@code processing-failed} and reported ({@link RecordFailures});
- * if even its dead letter cannot be stored, the exception goes to the channel's {@code failure-strategy=ignore}
- * (application.properties), which logs it and goes on.
+ * if even its dead letter cannot be stored, the record is reported, the rest of the batch is still handled, and the
+ * first such exception then goes to the channel's {@code failure-strategy=ignore} (application.properties), which
+ * logs it and goes on.
  */
 @ApplicationScoped
 public class ExampleChannels {
@@ -74,6 +75,7 @@ public class ExampleChannels {
         markTaken(records);
         List<Uni<Void>> rejected = new ArrayList<>();
         List<SourceOffset> rejectedAt = new ArrayList<>();
+        RuntimeException firstFailure = null;
         for (ConsumerRecord<byte[], byte[]> record : records) {
             SourceOffset source = source(record);
             try {
@@ -88,23 +90,38 @@ public class ExampleChannels {
                 rejectedAt.add(source);
             }
             if (rejected.size() >= MAX_DEAD_LETTERS_IN_FLIGHT) {
-                awaitDeadLetters(channel, rejected, rejectedAt);
+                // a failure here must not stop the batch: its offsets are already taken, so records not yet routed
+                // would be neither learned nor dead-lettered
+                firstFailure = firstNonNull(firstFailure, awaitDeadLetters(channel, rejected, rejectedAt));
             }
         }
         registry.counter("mlp.records.consumed", "channel", channel).increment(records.count());
-        awaitDeadLetters(channel, rejected, rejectedAt);
+        firstFailure = firstNonNull(firstFailure, awaitDeadLetters(channel, rejected, rejectedAt));
+        if (firstFailure != null) {
+            throw firstFailure;
+        }
     }
 
-    /** Waits until the broker has the dead letters sent so far (the batch is acknowledged only after them). */
-    private void awaitDeadLetters(String channel, List<Uni<Void>> rejected, List<SourceOffset> rejectedAt) {
+    /**
+     * Waits until the broker has the dead letters sent so far (the batch is acknowledged only after them); returns
+     * the failure if some could not be stored (those records are reported), else null.
+     */
+    private RuntimeException awaitDeadLetters(String channel, List<Uni<Void>> rejected,
+                                              List<SourceOffset> rejectedAt) {
+        RuntimeException failure = null;
         try {
             Sends.awaitAll(rejected);
         } catch (RuntimeException e) {
             rejectedAt.forEach(source -> failures.failed(channel, source, e));
-            throw e;
+            failure = e;
         }
         rejected.clear();
         rejectedAt.clear();
+        return failure;
+    }
+
+    private static RuntimeException firstNonNull(RuntimeException first, RuntimeException next) {
+        return first != null ? first : next;
     }
 
     /** The whole batch is taken before any of it is handled (see {@link ExampleIngest#taken}). */
