@@ -43,7 +43,8 @@ import org.streamingmlp.serving.PredictionService;
  * <p>The body is parsed in one pass, each {@code features} array into floats, as the Kafka edge reads a JSON record: no
  * tree of one node per number.
  *
- * <p>A small body (one request or a few, up to {@value #INLINE_BODY_BYTES} bytes) is answered on the HTTP event loop
+ * <p>A small body (one request or a few: a 784-feature request is 3-10 KB of JSON; up to
+ * {@value #INLINE_BODY_BYTES} bytes) is answered on the HTTP event loop
  * that read it: the hand-off to a worker thread and back cost a wake-up each, and on the 2-core benchmark machine
  * that was about 1 ms of p99 at 1,000 requests/s (A/B, three pairs, warm service: 2.70-3.15 ms on a worker,
  * 1.44-1.66 ms inline; p50 0.43 -> 0.33 ms). Parsing and predicting one request takes some tens of microseconds,
@@ -75,10 +76,10 @@ public class PredictResource {
     @APIResponse(responseCode = "413", content = @Content(schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "503", content = @Content(schema = @Schema(implementation = Problem.class)))
     public Uni<Response> predict(byte[] body) {
-        if (body.length <= INLINE_BODY_BYTES) {
-            return Uni.createFrom().item(answer(body));
-        }
-        return Uni.createFrom().item(() -> answer(body)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        byte[] bytes = body == null ? new byte[0] : body;   // no body: refused as undecodable, as an empty one
+        Uni<Response> answered = Uni.createFrom().item(() -> answer(bytes));
+        return bytes.length <= INLINE_BODY_BYTES ? answered
+                : answered.runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     private Response answer(byte[] body) {
@@ -116,7 +117,7 @@ public class PredictResource {
     }
 
     /**
-     * Reads and decodes a body straight from the request's stream, in one pass
+     * Reads and decodes a body from a stream of its bytes, in one pass
      * ({@link JsonRecordDecoder#readRequests}):
      * a body that is not JSON, or not an object or array, is a 400 ({@code undecodable}); an array of more than
      * {@code limit} requests a 413 ({@code too-many-requests}); otherwise the first request that does not decode is a

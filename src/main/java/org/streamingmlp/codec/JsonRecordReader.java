@@ -22,7 +22,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * record the same way whichever path read it. A value that is not an object is read as a tree too (the decoder
  * then names what is wrong with it exactly as before).
  *
- * <p>{@link #readBody} reads a {@code POST /predict} body the same way, straight from the request's stream: one
+ * <p>{@link #readBody} reads a {@code POST /predict} body the same way, in one pass from a stream of its bytes: one
  * record, or an array of them, each record as {@link #read} reads one.
  *
  * <p>Numbers are converted by Jackson's fast double parser ({@link StreamReadFeature#USE_FAST_DOUBLE_PARSER},
