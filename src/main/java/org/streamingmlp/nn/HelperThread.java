@@ -89,7 +89,10 @@ public final class HelperThread {
             callerPart.run();
         } catch (RuntimeException | Error e) {
             other.run(); // not cancel: a cancelled FutureTask's get() returns while its runner is still writing
-            awaitUninterruptibly(other);
+            Throwable helperFailure = awaitUninterruptibly(other);
+            if (helperFailure != null) {
+                e.addSuppressed(helperFailure);   // both parts failed: keep the helper's cause for the diagnosis
+            }
             throw e;
         }
         other.run(); // does nothing if the helper has started it already
