@@ -84,9 +84,9 @@ public final class AdamW {
 
     AdamW(AdamWConfig config, int size, DataType stateType, boolean useHelper, int[] helperRanges) {
         this.useHelper = useHelper;
-        this.helperRanges = balanced(helperRanges, size) ? helperRanges.clone()
-                : new int[] {(size / 2 / CHUNK) * CHUNK, size};
-        this.callerRanges = complement(this.helperRanges, size);
+        UpdatePartition partition = UpdatePartition.of(helperRanges, size, CHUNK);
+        this.helperRanges = partition.helper();
+        this.callerRanges = partition.caller();
         this.config = config;
         this.size = size;
         this.float32 = stateType == DataType.FLOAT;
@@ -104,40 +104,6 @@ public final class AdamW {
 
     public AdamWConfig config() {
         return config;
-    }
-
-    /** True when {@code ranges} are valid (pairs, ascending, disjoint, within size) and give each thread a quarter. */
-    private static boolean balanced(int[] ranges, int size) {
-        if (ranges == null || ranges.length % 2 != 0) {
-            return false;
-        }
-        long covered = 0;
-        int end = 0;
-        for (int i = 0; i < ranges.length; i += 2) {
-            if (ranges[i] < end || ranges[i + 1] < ranges[i] || ranges[i + 1] > size) {
-                throw new IllegalArgumentException("helper ranges must be ascending, disjoint pairs within [0, "
-                        + size + "): " + java.util.Arrays.toString(ranges));
-            }
-            covered += ranges[i + 1] - ranges[i];
-            end = ranges[i + 1];
-        }
-        return covered * 4 >= size && (size - covered) * 4 >= size;
-    }
-
-    /** The ranges of {@code [0, size)} not in {@code ranges}. */
-    private static int[] complement(int[] ranges, int size) {
-        int[] out = new int[ranges.length + 2];
-        int n = 0;
-        int at = 0;
-        for (int i = 0; i <= ranges.length; i += 2) {
-            int next = i < ranges.length ? ranges[i] : size;
-            if (next > at) {
-                out[n++] = at;
-                out[n++] = next;
-            }
-            at = i < ranges.length ? ranges[i + 1] : size;
-        }
-        return java.util.Arrays.copyOf(out, n);
     }
 
     /** First moment (a copy, as float64). */
