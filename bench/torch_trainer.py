@@ -4,6 +4,7 @@ the 60,000 Fashion-MNIST training images, reshuffled every epoch, the epoch's ba
 (as TrainingBenchmark does). Prints one JSON object on the last line of standard output.
 
     python3 bench/torch_trainer.py [--data /usr/share/datasets/fashion-mnist] [--batches 64,256] [--epochs 3]
+                                   [--warmup-epochs 0]
     python3 bench/torch_trainer.py --calibrate 3      # steps/s at batch 64 on random data for 3 s (thread settings)
 
 Each batch size stops after --max-seconds (default 60), mid-epoch if need be: on a machine shared with other
@@ -30,15 +31,19 @@ def accuracy(model, x, y):
     return correct / len(y)
 
 
-def run(x, y, tx, ty, batch, epochs, foreach, max_seconds):
+def run(x, y, tx, ty, batch, epochs, foreach, max_seconds, warmup_epochs=0):
+    """Median examples/s of `epochs` timed epochs after `warmup_epochs` (trained and printed, left out of the median,
+    as TrainingBenchmark's -DwarmupEpochs; they count in the schedule's length and are never cut short)."""
     n = len(y)
     steps = n // batch
     model = peer_mlp.make_model()
     model.train()
-    optimizer, scheduler = peer_mlp.make_optimizer(model, total_steps=steps * epochs, warmup=20, foreach=foreach)
+    optimizer, scheduler = peer_mlp.make_optimizer(model, total_steps=steps * (warmup_epochs + epochs), warmup=20,
+                                                   foreach=foreach)
     rng = np.random.default_rng(1)
-    rates, first_accuracy, spent, complete = [], None, 0.0, True
-    for epoch in range(epochs):
+    rates, warmup_rates, first_accuracy, spent, complete = [], [], None, 0.0, True
+    for epoch in range(warmup_epochs + epochs):
+        warming = epoch < warmup_epochs
         order = torch.from_numpy(rng.permutation(n)[: steps * batch])
         xs, ys = x[order], y[order]
         batches = [(xs[s * batch:(s + 1) * batch], ys[s * batch:(s + 1) * batch]) for s in range(steps)]
@@ -47,20 +52,21 @@ def run(x, y, tx, ty, batch, epochs, foreach, max_seconds):
         for bx, by in batches:
             loss += peer_mlp.train_step(model, optimizer, scheduler, bx, by)
             done += 1
-            if done % 20 == 0 and spent + time.perf_counter() - t0 > max_seconds:
+            if not warming and done % 20 == 0 and spent + time.perf_counter() - t0 > max_seconds:
                 complete = False
                 break
         seconds = time.perf_counter() - t0
         spent += seconds
-        rates.append(done * batch / seconds)
+        (warmup_rates if warming else rates).append(done * batch / seconds)
         if epoch == 0 and complete:
             first_accuracy = accuracy(model, tx, ty)
-        print(f"torch batch {batch} epoch {epoch + 1}: {rates[-1]:.0f} examples/s ({seconds:.2f} s, {done} steps), "
-              f"mean train loss {loss / done:.4f}", file=sys.stderr)
-        if not complete or spent > max_seconds:
+        label = "warm-up epoch" if warming else "epoch"
+        print(f"torch batch {batch} {label} {epoch + 1}: {done * batch / seconds:.0f} examples/s ({seconds:.2f} s, "
+              f"{done} steps), mean train loss {loss / done:.4f}", file=sys.stderr)
+        if not warming and (not complete or spent > max_seconds):
             break
     return {"batch": batch, "epochs": len(rates), "lastEpochComplete": complete,
-            "examplesPerSecond": statistics.median(rates), "epochRates": rates,
+            "examplesPerSecond": statistics.median(rates), "epochRates": rates, "warmupEpochRates": warmup_rates,
             "testAccuracyAfterEpoch1": first_accuracy}
 
 
@@ -84,6 +90,8 @@ def main():
     parser.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
     parser.add_argument("--batches", default="64,256")
     parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--warmup-epochs", type=int, default=0,
+                        help="epochs trained before the timed ones, left out of the median (as TrainingBenchmark)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--foreach", choices=["default", "true", "false"], default="default",
                         help="AdamW's foreach implementation (default: PyTorch's choice)")
@@ -98,7 +106,8 @@ def main():
     foreach = {"default": None, "true": True, "false": False}[args.foreach]
     x, y = (torch.from_numpy(a) for a in peer_mlp.load_idx(args.data, "train"))
     tx, ty = (torch.from_numpy(a) for a in peer_mlp.load_idx(args.data, "t10k"))
-    results = [run(x, y, tx, ty, int(b), args.epochs, foreach, args.max_seconds) for b in args.batches.split(",")]
+    results = [run(x, y, tx, ty, int(b), args.epochs, foreach, args.max_seconds, args.warmup_epochs)
+               for b in args.batches.split(",")]
     print(json.dumps({"torch": torch.__version__, "threads": threads, "blas": peer_mlp.blas_info(),
                       "adamwForeach": args.foreach, "results": results}))
 

@@ -51,11 +51,16 @@ final class BenchReport {
     }
 
     static Double raw(Map<String, Object> results, String side, int batch) {
+        return rawNum(results, side, batch, "examplesPerSecond");
+    }
+
+    /** A figure of one raw trainer's result at this batch size ({@code path} inside it); null if absent. */
+    static Double rawNum(Map<String, Object> results, String side, int batch, String path) {
         Object list = get(results, side.equals("ours") ? "rawTrainer.results" : "rawTrainerPyTorch.results");
         if (list instanceof List<?> l) {
             for (Object o : l) {
                 if (o instanceof Map<?, ?> m && m.get("batch") instanceof Number b && b.intValue() == batch) {
-                    return num(m, "examplesPerSecond");
+                    return num(m, path);
                 }
             }
         }
@@ -119,8 +124,8 @@ final class BenchReport {
         b.append('\n');
 
         Double flops = num(r, "rawTrainer.gemmFlopsPerExample");
-        line(b, "1. Raw trainer: Fashion-MNIST 60k, MLP 784-256-256-10, AdamW, median of %s epochs",
-                str(r, "rawTrainer.results.0.epochs"));
+        line(b, "1. Raw trainer: Fashion-MNIST 60k, MLP 784-256-256-10, AdamW, median of %s epochs after %s warm-up "
+                + "epochs", str(r, "rawTrainer.results.0.epochs"), str(r, "rawTrainer.warmupEpochs"));
         line(b, "   GEMM FLOPs per example = 6 x P_w - 2 x 784 x 256 = %s (P_w = 268,800 weights)",
                 fmt(flops, "%,.0f"));
         line(b, "   %-10s %-28s %-34s %s", "batch", "streaming-mlp (1 BLAS thread)",
@@ -132,6 +137,9 @@ final class BenchReport {
             line(b, "   %-10d %-28s %-34s %s", batch, rate(ours) + gflops(ours, flops), rate(torch) + gflops(torch, flops),
                     times(ratio(ours, torch)));
         }
+        line(b, "   first (warm-up) epoch, not in the median: ours %s / %s, PyTorch %s / %s (batch 64 / 256)",
+                rate(rawNum(r, "ours", 64, "warmupEpochRates.0")), rate(rawNum(r, "ours", 256, "warmupEpochRates.0")),
+                rate(rawNum(r, "torch", 64, "warmupEpochRates.0")), rate(rawNum(r, "torch", 256, "warmupEpochRates.0")));
         String torchSkip = str(r, "rawTrainerPyTorch.skipped");
         if (!torchSkip.equals("-")) {
             line(b, "   PyTorch peer skipped: %s", torchSkip);
