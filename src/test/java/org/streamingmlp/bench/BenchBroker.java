@@ -111,6 +111,11 @@ final class BenchBroker implements AutoCloseable {
         return bootstrap;
     }
 
+    /** The broker JVM's process id; the harness's own when the broker runs inside it. */
+    long pid() {
+        return process != null ? process.pid() : ProcessHandle.current().pid();
+    }
+
     /** Closes its standard input (a clean shutdown), forcibly after 30 s. */
     @Override
     public void close() throws IOException, InterruptedException {

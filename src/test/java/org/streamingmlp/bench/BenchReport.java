@@ -175,6 +175,7 @@ final class BenchReport {
         line(b, "   pre-loaded: %s binary and %s JSON records; the peer reads %s of each",
                 fmt(num(r, "preload.binary.records"), "%,.0f"), fmt(num(r, "preload.json.records"), "%,.0f"),
                 fmt(num(r, "endToEndPythonPeer.binary.examples"), "%,.0f"));
+        capacity(b, r, ours64);
         b.append('\n');
 
         series(b, r, "3. Predictions over Kafka (binary requests, open loop, training idle)", "kafkaPredictions");
@@ -233,6 +234,51 @@ final class BenchReport {
             }
         }
         return b.toString();
+    }
+
+    /**
+     * The Kafka path's capacity (the end-to-end runs again with a tiny model) and the CPU per example of every run of
+     * section 2, so the table shows how much of the gap to the raw trainer is the path and how much the full machine.
+     */
+    private static void capacity(StringBuilder b, Map<String, Object> r, Double ours64) {
+        String skipped = str(r, "kafkaPathCapacity.skipped");
+        String model = str(r, "kafkaPathCapacity.model");
+        line(b, "   Kafka path capacity (tiny model %s: training nearly free; same topics, same clock)%s", model,
+                skipped.equals("-") ? "" : ": skipped, " + skipped);
+        if (skipped.equals("-")) {
+            Object error = get(r, "kafkaPathCapacity.error");
+            if (error != null) {
+                line(b, "      failed: %s", error);
+            }
+            for (String format : new String[] {"binary", "json"}) {
+                String base = "kafkaPathCapacity." + format;
+                Double rate = num(r, base + ".examplesPerSecond");
+                line(b, "   %-8s %-30s %s of raw trainer b64", format.equals("json") ? "JSON" : format,
+                        rate(rate) + " (" + rate(num(r, base + ".lastTwoThirdsExamplesPerSecond")) + ")",
+                        pct(ratio(rate, ours64)));
+            }
+        }
+        line(b, "   CPU per 1,000 examples learned in ms (cores kept busy), whole stream; [the last 2/3]");
+        line(b, "   %-24s %-28s %-20s %-20s %s", "run", "service", "broker", "harness", "machine busy cores");
+        String[][] runs = {{"binary 784-256-256-10", "service.endToEndBinary"}, {"binary " + model,
+                "kafkaPathCapacity.binary"}, {"JSON 784-256-256-10", "endToEndJson"}, {"JSON " + model,
+                "kafkaPathCapacity.json"}};
+        for (String[] run : runs) {
+            if (get(r, run[1] + ".cpu") == null) {
+                continue;
+            }
+            line(b, "   %-24s %-28s %-20s %-20s %s", run[0], cpuCell(r, run[1], "service", true),
+                    cpuCell(r, run[1], "broker", false), cpuCell(r, run[1], "harness", false),
+                    fmt(num(r, run[1] + ".cpu.machineBusyCores"), "%.2f") + " ["
+                            + fmt(num(r, run[1] + ".cpuLastTwoThirds.machineBusyCores"), "%.2f") + "]");
+        }
+    }
+
+    private static String cpuCell(Map<String, Object> r, String base, String process, boolean lastTwoThirds) {
+        String whole = fmt(num(r, base + ".cpu." + process + ".millisPer1000Examples"), "%.1f") + " ("
+                + fmt(num(r, base + ".cpu." + process + ".cores"), "%.2f") + ")";
+        return !lastTwoThirds ? whole : whole + " ["
+                + fmt(num(r, base + ".cpuLastTwoThirds." + process + ".millisPer1000Examples"), "%.1f") + "]";
     }
 
     private static void series(StringBuilder b, Map<String, Object> r, String title, String key) {

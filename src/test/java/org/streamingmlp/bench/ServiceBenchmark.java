@@ -49,8 +49,8 @@ import org.streamingmlp.codec.RecordFormats;
  * <p>Settings (system properties, defaults in brackets): {@code bench.data} [/usr/share/datasets/fashion-mnist],
  * {@code bench.out} [target/bench], {@code bench.jar} [target/quarkus-app/quarkus-run.jar], {@code bench.python}
  * [/usr/bin/python3], {@code bench.scripts} [bench], {@code bench.env} [config/fashion-mnist.env],
- * {@code bench.skip} [none; any of raw,torch,peers,json,binary,memory,freshness,kafka,http], {@code bench.quick}
- * [false: shorter steps].
+ * {@code bench.skip} [none; any of raw,torch,peers,json,binary,capacity,memory,freshness,kafka,http],
+ * {@code bench.quick} [false: shorter steps], {@code bench.capacityHiddenSizes} [16: the tiny model's hidden layers].
  */
 public final class ServiceBenchmark {
 
@@ -84,6 +84,7 @@ public final class ServiceBenchmark {
     private final int torchThreads = Integer.getInteger("bench.torchThreads", 2);
     private final int peerSeconds = Integer.getInteger("bench.peerSeconds", 40);
     private final int memoryTimeoutSeconds = Integer.getInteger("bench.memoryTimeoutSeconds", 600);
+    private final String capacityHiddenSizes = System.getProperty("bench.capacityHiddenSizes", "16");
     private String ompWaitPolicy = System.getProperty("bench.ompWaitPolicy", "");
     private int openblasThreads = torchThreads;
     private Map<String, Object> torchCalibration;
@@ -95,6 +96,8 @@ public final class ServiceBenchmark {
     private String[] pixelText;
     private int instance;
     private String prefix;
+    /** The broker JVM's process id (its CPU in the end-to-end windows); -1 when it runs inside the harness. */
+    private long brokerPid = -1;
 
     public static void main(String[] args) throws Exception {
         logWarningsOnly();
@@ -136,21 +139,24 @@ public final class ServiceBenchmark {
                 : BenchBroker.start(List.of(brokerJvm.split("\\s+")), out.resolve("logs").resolve("broker.log"),
                         Duration.ofMinutes(2))) {
             String bootstrap = broker.bootstrapServers();
+            brokerPid = brokerJvm.equals("in-harness") ? -1 : broker.pid();
             results.put("broker", Map.of("jvm", brokerJvm, "process", "KRaft, 1 node"));
             createTopics(bootstrap, "bench.train.binary", "bench.train.json");
             Map<String, Object> preload = new LinkedHashMap<>();
             results.put("preload", preload);
             try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap, 20)) {
-                if (!skip.contains("binary") || !skip.contains("peers")) {
+                if (!skip.contains("binary") || !skip.contains("peers") || !skip.contains("capacity")) {
                     preload.put("binary", produce(producer, "bench.train.binary", 0, binaryLoops, true));
                 }
-                if (!skip.contains("json") || !skip.contains("peers")) {
+                if (!skip.contains("json") || !skip.contains("peers") || !skip.contains("capacity")) {
                     preload.put("json", produce(producer, "bench.train.json", 0, jsonLoops, false));
                 }
             }
             phase("endToEndPythonPeer", "peers", () -> pythonPeers(bootstrap));
             phase("endToEndJson", "json", () -> endToEndJson(bootstrap));
             phase("service", "binary", () -> serviceBinary(bootstrap));
+            // last, so the figures above are measured exactly as before this section existed
+            phase("kafkaPathCapacity", "capacity", () -> kafkaPathCapacity(bootstrap));
         }
         ((Map<String, Object>) results.get("host")).put("loadAverageEnd", loadAverage());
         results.put("elapsedSeconds", (System.nanoTime() - started) / 1e9);
@@ -339,7 +345,7 @@ public final class ServiceBenchmark {
 
     private Object endToEndJson(String bootstrap) throws Exception {
         long total = (long) jsonLoops * SET;
-        try (BenchService service = startService(bootstrap, "bench.train.json", "service-json")) {
+        try (BenchService service = startService(bootstrap, "bench.train.json", "service-json", envFile())) {
             return learningRate(service, total, null);
         }
     }
@@ -347,7 +353,7 @@ public final class ServiceBenchmark {
     private Object serviceBinary(String bootstrap) throws Exception {
         Map<String, Object> out = new LinkedHashMap<>();
         long preloaded = (long) binaryLoops * SET;
-        try (BenchService service = startService(bootstrap, "bench.train.binary", "service-binary")) {
+        try (BenchService service = startService(bootstrap, "bench.train.binary", "service-binary", envFile())) {
             Map<String, Object> memory = new LinkedHashMap<>();
             List<Map<String, Object>> trend = new ArrayList<>();
             out.put("memory", memory);
@@ -423,7 +429,35 @@ public final class ServiceBenchmark {
         log("%s done in %.0f s", name, (System.nanoTime() - t0) / 1e9);
     }
 
-    private BenchService startService(String bootstrap, String trainTopic, String name) throws Exception {
+    /**
+     * The Kafka path's capacity: the same end-to-end runs (binary, then JSON, from the same pre-loaded topics) with a
+     * model so small that training is nearly free ({@code MLP_MODEL_HIDDEN_SIZES} overridden in the environment the
+     * service gets from {@code config/fashion-mnist.env}, 784-16-10 by default: about 2% of the real model's
+     * products). What is left is the rest of the service (consuming, decoding, batching, the trainer loop's own
+     * work, snapshots, the {@code GET /model} polls) beside the broker and the harness on the same cores; with the
+     * CPU each process used in the timed window, it separates "the Kafka path is slow" from "the machine is full".
+     */
+    private Object kafkaPathCapacity(String bootstrap) throws Exception {
+        Map<String, String> env = envFile();
+        env.put("MLP_MODEL_HIDDEN_SIZES", capacityHiddenSizes);
+        String model = env.get("MLP_MODEL_INPUT_SIZE") + "-" + capacityHiddenSizes.replace(',', '-') + "-"
+                + env.get("MLP_MODEL_OUTPUT_SIZE");
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model", model);
+        m.put("environmentOverride", "MLP_MODEL_HIDDEN_SIZES=" + capacityHiddenSizes);
+        log("Kafka path capacity: binary, tiny model %s", model);
+        try (BenchService service = startService(bootstrap, "bench.train.binary", "service-capacity-binary", env)) {
+            m.put("binary", learningRate(service, (long) binaryLoops * SET, null));
+        }
+        log("Kafka path capacity: JSON, tiny model %s", model);
+        try (BenchService service = startService(bootstrap, "bench.train.json", "service-capacity-json", env)) {
+            m.put("json", learningRate(service, (long) jsonLoops * SET, null));
+        }
+        return m;
+    }
+
+    private BenchService startService(String bootstrap, String trainTopic, String name, Map<String, String> env)
+            throws Exception {
         prefix = "bench" + ++instance;
         createTopics(bootstrap, prefix + ".validation", prefix + ".predict", prefix + ".predictions",
                 prefix + ".metrics", prefix + ".dlq");
@@ -446,7 +480,7 @@ public final class ServiceBenchmark {
         }
         results.put("serviceProperties", props);
         log("starting the service (%s, Fashion-MNIST settings from %s, training topic %s)", jar, envFile, trainTopic);
-        BenchService service = BenchService.start(jar, props, envFile(), out.resolve("logs/" + name + ".log"));
+        BenchService service = BenchService.start(jar, props, env, out.resolve("logs/" + name + ".log"));
         try {
             service.awaitHttp(Duration.ofMinutes(3));
         } catch (RuntimeException | InterruptedException e) {
@@ -459,7 +493,8 @@ public final class ServiceBenchmark {
     /**
      * Learned examples per second from the pre-loaded topic: polls {@code GET /model} every 20 ms from the moment
      * the HTTP server answers; the clock starts at the first poll that shows a learned example (so JVM start-up is
-     * left out) and stops at the first poll that shows the last full batch learned.
+     * left out) and stops at the first poll that shows the last full batch learned. The CPU time of the service, the
+     * broker and the harness, and the machine's busy time, are read at the same polls ({@link #cpu}).
      */
     private Map<String, Object> learningRate(BenchService service, long total, LongConsumer sampler)
             throws Exception {
@@ -477,17 +512,59 @@ public final class ServiceBenchmark {
         m.put("examplesPerSecond", (last[1] - first[1]) / seconds);
         m.put("lastTwoThirdsExamplesPerSecond", (last[1] - third[1]) / ((last[0] - third[0]) / 1e9));
         m.put("fromHttpUpToFirstLearnedSeconds", (first[0] - samples.get(0)[0]) / 1e9);
+        m.put("cpu", cpu(first, last));
+        m.put("cpuLastTwoThirds", cpu(third, last));
         JsonNode model = service.model();
+        m.put("hiddenSizes", model.path("configuration").path("mlp.model.hidden-sizes").asText());
         m.put("step", model.path("training").path("step").asLong());
         m.put("modelVersion", model.path("modelVersion").asLong());
         m.put("trainAccuracy", model.path("training").path("trainAccuracy").asDouble());
         m.put("trainLoss", model.path("training").path("trainLoss").asDouble());
-        log("learned %,d examples in %.2f s: %,.0f examples/s (last two thirds %,.0f)", last[1] - first[1], seconds,
-                m.get("examplesPerSecond"), m.get("lastTwoThirdsExamplesPerSecond"));
+        log("learned %,d examples in %.2f s: %,.0f examples/s (last two thirds %,.0f); service CPU %s ms per 1,000 "
+                        + "examples (%s cores), machine busy %s cores", last[1] - first[1], seconds,
+                m.get("examplesPerSecond"), m.get("lastTwoThirdsExamplesPerSecond"),
+                BenchReport.fmt(BenchReport.num(m, "cpu.service.millisPer1000Examples"), "%.1f"),
+                BenchReport.fmt(BenchReport.num(m, "cpu.service.cores"), "%.2f"),
+                BenchReport.fmt(BenchReport.num(m, "cpu.machineBusyCores"), "%.2f"));
         return m;
     }
 
-    /** Polls {@code examplesSeen} every 20 ms until it reaches {@code target}; returns (nanos, seen) samples. */
+    /**
+     * CPU used between two polls of {@link #awaitExamples}: per process (service, broker, harness; user + system
+     * time of all its threads, from {@code /proc/<pid>/stat}) its seconds, the cores it kept busy on average, and
+     * milliseconds per 1,000 examples learned in the window; and the whole machine's busy cores ({@code /proc/stat},
+     * which includes anything else running on it). Clock ticks are 1/{@link CpuTicks#PER_SECOND} s.
+     */
+    private static Map<String, Object> cpu(long[] from, long[] to) {
+        double seconds = (to[0] - from[0]) / 1e9;
+        long examples = to[1] - from[1];
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("seconds", seconds);
+        m.put("examples", examples);
+        String[] names = {"service", "broker", "harness"};
+        for (int i = 0; i < names.length; i++) {
+            Double cpu = CpuTicks.seconds(from[2 + i], to[2 + i]);
+            if (cpu == null) {
+                m.put(names[i], null);
+                continue;
+            }
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("cpuSeconds", cpu);
+            p.put("cores", cpu / seconds);
+            p.put("millisPer1000Examples", examples > 0 ? cpu * 1e6 / examples : null);
+            m.put(names[i], p);
+        }
+        Double busy = CpuTicks.seconds(from[5], to[5]);
+        m.put("machineBusyCores", busy == null ? null : busy / seconds);
+        m.put("clockTicksPerSecond", CpuTicks.PER_SECOND);
+        return m;
+    }
+
+    /**
+     * Polls {@code examplesSeen} every 20 ms until it reaches {@code target}; returns samples of (nanos, seen, CPU
+     * ticks of the service, of the broker and of the harness, the machine's busy ticks), the ticks read just after
+     * the answer.
+     */
     private List<long[]> awaitExamples(BenchService service, long target, Duration timeout, LongConsumer onSample)
             throws Exception {
         List<long[]> samples = new ArrayList<>();
@@ -496,7 +573,8 @@ public final class ServiceBenchmark {
         while (true) {
             long now = System.nanoTime();
             long seen = service.examplesSeen();
-            samples.add(new long[] {now, seen});
+            samples.add(new long[] {now, seen, CpuTicks.process(service.pid()), CpuTicks.process(brokerPid),
+                    CpuTicks.process(ProcessHandle.current().pid()), CpuTicks.machineBusy()});
             if (onSample != null) {
                 onSample.accept(seen);
             }
