@@ -39,7 +39,11 @@ final class BenchReport {
 
     /** The step of a latency series at this offered rate. */
     static Map<?, ?> step(Map<String, Object> results, String series, double rate) {
-        Object steps = get(results, "service." + series + ".fixedRates");
+        return stepAt(get(results, "service." + series + ".fixedRates"), rate);
+    }
+
+    /** The step of a list of fixed-rate steps at this offered rate. */
+    private static Map<?, ?> stepAt(Object steps, double rate) {
         if (steps instanceof List<?> list) {
             for (Object s : list) {
                 if (s instanceof Map<?, ?> m && m.get("offeredRate") instanceof Number n && n.doubleValue() == rate) {
@@ -290,7 +294,7 @@ final class BenchReport {
             return;
         }
         Map<?, ?> floor = (Map<?, ?>) get(r, "service." + key + ".floorWithoutService");
-        if (floor != null) {
+        if (floor != null && !(key.startsWith("kafka") && relayFloor(b, r, key))) {
             line(b, "   floor without the service (%s) at 1,000/s: p50 %s ms, p99 %s ms, p99.9 %s ms",
                     key.startsWith("kafka") ? "harness -> broker -> harness" : "harness -> JDK HTTP server -> harness",
                     fmt(num(floor, "p50Millis"), "%.2f"), fmt(num(floor, "p99Millis"), "%.2f"),
@@ -321,6 +325,47 @@ final class BenchReport {
                     fmt(num(fail, "answerRate"), "%,.0f"));
         }
         b.append('\n');
+    }
+
+    /**
+     * The service's Kafka figures beside the two floors of the same run: one hop without the service (harness ->
+     * broker -> harness) and two hops through a relay without a model ({@link KafkaRelayFloor}). False if the
+     * results have no relay floor (an older run).
+     */
+    private static boolean relayFloor(StringBuilder b, Map<String, Object> r, String key) {
+        String base = "service." + key;
+        Object relay = get(r, base + ".relayFloor");
+        if (!(relay instanceof Map<?, ?> relayMap)) {
+            return false;
+        }
+        if (relayMap.containsKey("skipped") || relayMap.containsKey("error")) {
+            line(b, "   relay floor (2 hops, no model): %s", relayMap.containsKey("skipped") ? relayMap.get("skipped")
+                    : "failed: " + relayMap.get("error"));
+            return false;
+        }
+        line(b, "   %-46s %-8s %-8s %-9s %-13s %-18s %s", "same harness, warm-up and steps", "p50 ms", "p99 ms",
+                "p99.9 ms", "p99 @10,000/s", "highest sustained", "next step: answers/s");
+        Object floor = get(r, base + ".floorWithoutService");
+        line(b, "   %-46s %-8s %-8s %-9s %-13s %-18s %s", "floor, 1 hop (harness -> broker -> harness)",
+                fmt(num(floor, "p50Millis"), "%.2f"), fmt(num(floor, "p99Millis"), "%.2f"),
+                fmt(num(floor, "p999Millis"), "%.2f"), "-", "-", "-");
+        comparisonRow(b, "relay floor (2 hops, no model)", relay);
+        comparisonRow(b, "service (2 hops, model)", get(r, base));
+        line(b, "   answers: relay %s bytes, service %s bytes (mean value size)",
+                fmt(num(relay, "meanAnswerBytes"), "%.0f"), fmt(num(r, base + ".meanAnswerBytes"), "%.0f"));
+        return true;
+    }
+
+    private static void comparisonRow(StringBuilder b, String name, Object series) {
+        Map<?, ?> at1000 = stepAt(get(series, "fixedRates"), 1000);
+        Map<?, ?> at10000 = stepAt(get(series, "fixedRates"), 10000);
+        Object fail = get(series, "firstUnsustainedStep");
+        line(b, "   %-46s %-8s %-8s %-9s %-13s %-18s %s", name, fmt(num(at1000, "p50Millis"), "%.2f"),
+                fmt(num(at1000, "p99Millis"), "%.2f"), fmt(num(at1000, "p999Millis"), "%.2f"),
+                fmt(num(at10000, "p99Millis"), "%.2f"), fmt(num(series, "highestSustainedRate"), "%,.0f/s")
+                        + (Boolean.TRUE.equals(get(series, "limitedByLoadGenerator")) ? " (>=)" : ""),
+                fail == null ? "-" : fmt(num(fail, "offeredRate"), "%,.0f/s") + ": "
+                        + fmt(num(fail, "answerRate"), "%,.0f/s"));
     }
 
     private static void line(StringBuilder b, String format, Object... args) {

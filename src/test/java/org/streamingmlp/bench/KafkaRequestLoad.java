@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -32,6 +33,8 @@ final class KafkaRequestLoad extends OpenLoop {
     private final RecordHeader contentType;
     private final Thread reader;
     private volatile boolean running = true;
+    private final LongAdder answerRecords = new LongAdder();
+    private final LongAdder answerBytes = new LongAdder();
 
     KafkaRequestLoad(String bootstrap, String requestTopic, String answerTopic, byte[][] payloads, boolean binary,
                      int capacity) throws InterruptedException {
@@ -88,13 +91,21 @@ final class KafkaRequestLoad extends OpenLoop {
                 long now = System.nanoTime();
                 for (ConsumerRecord<byte[], byte[]> r : records) {
                     answered(parseIndex(r.key()), now);
+                    answerBytes.add(r.value() == null ? 0 : r.value().length);
                 }
+                answerRecords.add(records.count());
             }
         } catch (WakeupException stopping) {
             // close()
         } finally {
             consumer.close(Duration.ofSeconds(2));
         }
+    }
+
+    /** Mean size of the answer records' values read so far, bytes (NaN before the first). */
+    double meanAnswerBytes() {
+        long n = answerRecords.sum();
+        return n == 0 ? Double.NaN : answerBytes.sum() / (double) n;
     }
 
     private static int parseIndex(byte[] key) {

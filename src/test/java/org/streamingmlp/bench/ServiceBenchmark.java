@@ -49,7 +49,7 @@ import org.streamingmlp.codec.RecordFormats;
  * <p>Settings (system properties, defaults in brackets): {@code bench.data} [/usr/share/datasets/fashion-mnist],
  * {@code bench.out} [target/bench], {@code bench.jar} [target/quarkus-app/quarkus-run.jar], {@code bench.python}
  * [/usr/bin/python3], {@code bench.scripts} [bench], {@code bench.env} [config/fashion-mnist.env],
- * {@code bench.skip} [none; any of raw,torch,peers,json,binary,capacity,memory,freshness,kafka,http],
+ * {@code bench.skip} [none; any of raw,torch,peers,json,binary,capacity,memory,freshness,kafka,relay,http],
  * {@code bench.quick} [false: shorter steps], {@code bench.capacityHiddenSizes} [16: the tiny model's hidden layers].
  */
 public final class ServiceBenchmark {
@@ -741,12 +741,63 @@ public final class ServiceBenchmark {
                 100_000)) {
             floor = floorStep(echo, "kafka floor (harness and broker, no service)");
         }
+        Map<String, Object> relay = skip.contains("relay") ? Map.of("skipped", "bench.skip=relay")
+                : relayFloor(bootstrap, payloads);
         try (KafkaRequestLoad load = new KafkaRequestLoad(bootstrap, prefix + ".predict", prefix + ".predictions",
                 payloads, true, 6_000_000)) {
             Map<String, Object> m = latencySeries(load, "kafka", 3);
+            m.put("meanAnswerBytes", load.meanAnswerBytes());
             m.put("floorWithoutService", floor);
+            m.put("relayFloor", relay);
             m.put("requestFormat", "binary");
             return m;
+        }
+    }
+
+    /**
+     * The two-hop floor: the service's path (harness -> broker -> a consumer and producer in a JVM of their own ->
+     * broker -> harness) with a relay instead of the service ({@link KafkaRelayFloor}: the service's client settings,
+     * a fixed answer of the service's size, offsets committed after the answers are stored). The same requests,
+     * warm-up, 1,000/s and 10,000/s steps and ramp as the service (its 100/s step left out); a failure is recorded
+     * and the service's series still runs.
+     */
+    private Map<String, Object> relayFloor(String bootstrap, byte[][] payloads) {
+        String name = "kafka relay floor (2 hops, no model)";
+        String requests = prefix + ".relay.requests";
+        String answers = prefix + ".relay.answers";
+        long t0 = System.nanoTime();
+        try {
+            createTopics(bootstrap, requests, answers);
+            try (KafkaRelayFloor relay = KafkaRelayFloor.start(bootstrap, requests, answers, prefix + "-relay",
+                    out.resolve("logs/relay-floor.log"), Duration.ofSeconds(60));
+                 KafkaRequestLoad load = new KafkaRequestLoad(bootstrap, requests, answers, payloads, true,
+                         6_000_000)) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                log("%s: warm-up, 1,000 requests/s for 3 s, then 5,000/s for 4 s", name);
+                m.put("warmup", warmUp(load));
+                // the service's 1,000/s and 10,000/s steps: the ramp then starts where the service's does
+                List<Map<String, Object>> fixed = new ArrayList<>();
+                double highestSustained = 0;
+                for (double[] step : List.of(fixedSteps()[1], fixedSteps()[2])) {
+                    OpenLoop.Step s = load.run(step[0], step[1], 10);
+                    fixed.add(s.toMap());
+                    logStep(name, s);
+                    if (s.sustained(BACKLOG_GROWTH_MILLIS)) {
+                        highestSustained = Math.max(highestSustained, s.offeredRate());
+                    }
+                    load.drain(30);
+                }
+                m.put("fixedRates", fixed);
+                ramp(load, name, highestSustained, 3, m);
+                m.put("meanAnswerBytes", load.meanAnswerBytes());
+                return m;
+            } finally {
+                log("%s done in %.0f s", name, (System.nanoTime() - t0) / 1e9);
+            }
+        } catch (Exception | Error e) {
+            log("%s failed: %s", name, e);
+            e.printStackTrace(System.err);
+            return Map.of("error", e.toString());
         }
     }
 
@@ -786,6 +837,17 @@ public final class ServiceBenchmark {
             load.drain(30);
         }
         m.put("fixedRates", fixed);
+        ramp(load, name, highestSustained, rampSeconds, m);
+        return m;
+    }
+
+    /**
+     * The ramp for the highest sustained rate: steps of {@link #RAMP} above {@code highestSustained} (the highest
+     * rate sustained so far), each drained before the next, until one falls behind. Puts the steps, the criterion,
+     * the figure and the failing step into {@code m}.
+     */
+    private void ramp(OpenLoop load, String name, double highestSustained, double rampSeconds, Map<String, Object> m)
+            throws Exception {
         List<Map<String, Object>> ramp = new ArrayList<>();
         Map<String, Object> firstFailure = null;
         boolean generatorLimited = false;
@@ -815,7 +877,6 @@ public final class ServiceBenchmark {
         m.put("firstUnsustainedStep", firstFailure);
         log("%s: highest sustained rate %,.0f requests/s%s", name, highestSustained,
                 generatorLimited ? " (the load generator could not offer more)" : "");
-        return m;
     }
 
     private static void logStep(String name, OpenLoop.Step s) {
