@@ -15,8 +15,8 @@ import org.streamingmlp.nn.NumericBuffer;
  *   m = b1*m + (1-b1)*g ;  v = b2*v + (1-b2)*g^2
  *   p = p - (lr/(1 - b1^t)) * m / (sqrt(v)/sqrt(1 - b2^t) + eps)
  * </pre>
- * {@code eps} is added after dividing {@code sqrt(v)} by {@code sqrt(1 - b2^t)}. In float32, moments too small to
- * move any parameter by one ulp are set to zero every 64 steps, before they turn subnormal ({@link #flushNegligible}):
+ * {@code eps} is added after dividing {@code sqrt(v)} by {@code sqrt(1 - b2^t)}. Moments too small to move any
+ * parameter by one ulp are set to zero every 64 steps, before they turn subnormal ({@link #flushNegligible}):
  * the parameters stay those of the formula, and an update no longer slows down fourfold on subnormal arithmetic.
  *
  * <p>Speed: the flat parameter and gradient buffers are bulk-copied to heap arrays, updated by one plain loop that
@@ -210,6 +210,9 @@ public final class AdamW {
             grads.read(0, g64);
             update64(0, decayEnd, decay, gradScale, stepSize, sqrtBc2);
             update64(decayEnd, size, 1.0, gradScale, stepSize, sqrtBc2);
+            if (t % FLUSH_PERIOD == 0) {
+                flushNegligible64();
+            }
             params.write(0, p64);
         }
     }
@@ -328,6 +331,28 @@ public final class AdamW {
             }
         }
     }
+
+    /**
+     * The float64 counterpart of {@link #flushNegligible}, over all moments every {@link #FLUSH_PERIOD} steps: a double
+     * moment decaying by 0.9 a step turns subnormal after about 6,600 steps of zero gradients, and a long-running
+     * service takes that many. The floors ({@code 2^-900}, {@code 2^-1000}) are as far below any parameter's ulp and
+     * eps's as the float32 ones, and {@code 2^-900 * beta1^64} is still a normal double.
+     */
+    private void flushNegligible64() {
+        for (int i = 0; i < size; i++) {
+            if (Math.abs(m64[i]) < M_FLOOR_64) {
+                m64[i] = 0.0;
+            }
+            if (v64[i] < V_FLOOR_64) {
+                v64[i] = 0.0;
+            }
+        }
+    }
+
+    /** float64 first moments below this are set to zero by {@link #flushNegligible64}: {@code 2^-900}. */
+    static final double M_FLOOR_64 = 0x1p-900;
+    /** float64 second moments below this are set to zero by {@link #flushNegligible64}: {@code 2^-1000}. */
+    static final double V_FLOOR_64 = 0x1p-1000;
 
     /** A chunk's moments are swept for negligible values once every this many steps. */
     static final int FLUSH_PERIOD = 64;

@@ -10,7 +10,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.streamingmlp.nn.NumericBuffer;
 
 /**
- * The float32 update's sweep of negligible moments ({@code AdamW.flushNegligible}): a run in which many gradients
+ * The sweep of negligible moments ({@code AdamW.flushNegligible}, float32 and float64): a run in which many gradients
  * stay exactly zero, so their moments decay step after step, ends with no subnormal moment, and with parameters bit
  * for bit those of the plain PyTorch formula without any sweep (computed here element by element, in the same float
  * operations), whose moments did become subnormal.
@@ -60,6 +60,57 @@ class AdamWFlushTest {
         }
         // the scenario is the one the sweep is for: without it, the silent elements' moments are subnormal
         assertTrue(subnormalInFormula > N / 10, "only " + subnormalInFormula + " subnormal moments without the sweep");
+    }
+
+    /** float64: moments decaying under zero gradients turn subnormal only after about 6,600 steps. */
+    @Test
+    void float64MomentsNeverTurnSubnormalAndParametersAreThoseOfTheFormula() {
+        int n = 2_000;
+        int steps = 7_500;   // 0.9^7000 is below the smallest normal double
+        AdamWConfig config = new AdamWConfig(1e-3, 0.9, 0.999, 1e-8, 0.01, false);
+        AdamW adamW = new AdamW(config, n, DataType.DOUBLE);
+        NumericBuffer params = NumericBuffer.of(Nd4j.create(DataType.DOUBLE, n));
+        NumericBuffer grads = NumericBuffer.of(Nd4j.create(DataType.DOUBLE, n));
+        double[] p = new double[n];
+        double[] m = new double[n];
+        double[] v = new double[n];
+        SplittableRandom random = new SplittableRandom(12);
+        for (int i = 0; i < n; i++) {
+            p[i] = random.nextGaussian() * 0.05;
+            params.set(i, p[i]);
+        }
+        for (int t = 1; t <= steps; t++) {
+            double lr = 1e-3 * (0.5 + 0.5 * Math.cos(Math.PI * t / steps));
+            for (int i = 0; i < n; i++) {
+                grads.set(i, t > 10 && i % 3 == 0 ? 0.0 : random.nextGaussian() * 1e-3);
+            }
+            adamW.step(params, grads, lr, n / 2, 1.0);
+            double decay = 1.0 - lr * config.weightDecay();
+            double stepSize = lr / (1.0 - Math.pow(config.beta1(), t));
+            double sqrtBc2 = Math.sqrt(1.0 - Math.pow(config.beta2(), t));
+            for (int i = 0; i < n; i++) {
+                double gi = grads.get(i);
+                m[i] = config.beta1() * m[i] + (1.0 - config.beta1()) * gi;
+                v[i] = config.beta2() * v[i] + (1.0 - config.beta2()) * gi * gi;
+                p[i] = p[i] * (i < n / 2 ? decay : 1.0) - stepSize * m[i] / (Math.sqrt(v[i]) / sqrtBc2 + config.eps());
+            }
+        }
+        int subnormalInFormula = 0;
+        double[] ourM = adamW.firstMoment();
+        double[] ourV = adamW.secondMoment();
+        for (int i = 0; i < n; i++) {
+            assertEquals(Double.doubleToRawLongBits(p[i]), Double.doubleToRawLongBits(params.get(i)), "parameter " + i);
+            assertTrue(!subnormal(ourM[i]) && !subnormal(ourV[i]),
+                    "moment " + i + " is subnormal: " + ourM[i] + ", " + ourV[i]);
+            if (subnormal(m[i]) || subnormal(v[i])) {
+                subnormalInFormula++;
+            }
+        }
+        assertTrue(subnormalInFormula > n / 10, "only " + subnormalInFormula + " subnormal moments without the sweep");
+    }
+
+    private static boolean subnormal(double x) {
+        return x != 0.0 && Math.abs(x) < Double.MIN_NORMAL;
     }
 
     private static boolean subnormal(float x) {
