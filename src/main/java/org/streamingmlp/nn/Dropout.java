@@ -129,8 +129,8 @@ public final class Dropout implements Layer {
      * Elements {@code [from, to)} ({@code from} even) of a float32 forward pass: draw the mask, {@code y = x * m}.
      * Three loops rather than one, each of which the JIT compiles well: the draws' counters
      * {@code streamSeed + k * GOLDEN_GAMMA} (one addition each), their {@code mix64} (element-wise 64-bit
-     * arithmetic, which C2 vectorises where the CPU multiplies 64-bit lanes), and the mask, which looks up
-     * {@code {0, s}} by the comparison's sign bit (converting that bit to a float, or a branch, cost more).
+     * arithmetic, which C2 can vectorise where the CPU multiplies 64-bit lanes: AVX-512DQ), and the mask, which
+     * looks up {@code {0, s}} by the comparison's sign bit (converting that bit to a float, or a branch, cost more).
      */
     private void forward32(NumericBuffer xb, NumericBuffer yb, long first, float s, int n, int from, int to) {
         float[] m = mask32;
