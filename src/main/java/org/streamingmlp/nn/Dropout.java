@@ -15,8 +15,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * element {@code i} is kept when its uniform {@code u} (an unsigned 32-bit integer) satisfies
  * {@code u >= round(p * 2^32)}, so the keep probability is {@code 1-p} to within {@code 2^-32}. Successive training
  * passes continue the stream; {@link #reseed} starts a new one. The mask is a heap array of {@code 0} or
- * {@code 1/(1-p)}; the input is bulk-copied to the heap, multiplied in the same loop that draws the mask, and
- * bulk-copied back.
+ * {@code 1/(1-p)}; the input is bulk-copied to the heap, multiplied in the loop that makes the mask from the draws,
+ * and bulk-copied back.
  */
 public final class Dropout implements Layer {
     /** {@code SplittableRandom}'s increment for a stream made from a seed alone. */
@@ -25,6 +25,8 @@ public final class Dropout implements Layer {
     static final int SPLIT_MIN_ELEMENTS = 8192;
     private final double p;
     private final long threshold;
+    /** float32 mask values by keep bit: {@code {0, 1/(1-p)}}. */
+    private final float[] keep32;
     private long streamSeed;
     /** 64-bit draws taken from the current stream so far. */
     private long drawn;
@@ -32,6 +34,8 @@ public final class Dropout implements Layer {
     private float[] mask32 = new float[0];
     private double[] mask64 = new double[0];
     private float[] work32 = new float[0];
+    /** float32 forward: the draws of the current pass (element {@code i} uses draw {@code i / 2}). */
+    private long[] draws = new long[0];
     private double[] work64 = new double[0];
     private boolean active;
 
@@ -45,6 +49,7 @@ public final class Dropout implements Layer {
         }
         this.p = p;
         this.threshold = Math.round(p * 4294967296.0);
+        this.keep32 = new float[] {0f, (float) (1.0 / (1.0 - p))};
         this.streamSeed = random.nextLong();
         this.scratch = new ScratchArrays(dataType);
     }
@@ -62,7 +67,11 @@ public final class Dropout implements Layer {
 
     /** Draw {@code k} (from 1) of the current stream: {@code SplittableRandom.nextLong()}'s k-th value. */
     private long draw(long k) {
-        long z = streamSeed + k * GOLDEN_GAMMA;
+        return mix64(streamSeed + k * GOLDEN_GAMMA);
+    }
+
+    /** SplitMix64's output function ({@code SplittableRandom.mix64}). */
+    private static long mix64(long z) {
         z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
         z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
         return z ^ (z >>> 31);
@@ -85,6 +94,7 @@ public final class Dropout implements Layer {
             if (mask32.length < n) {
                 mask32 = new float[n];
                 work32 = new float[n];
+                draws = new long[(n + 1) / 2];
             }
             float s = (float) scale;
             HelperThread.runHalves(n, SPLIT_MIN_ELEMENTS, Gemm.splitsAcrossHelper(),
@@ -115,23 +125,41 @@ public final class Dropout implements Layer {
         return y;
     }
 
-    /** Elements {@code [from, to)} ({@code from} even) of a float32 forward pass: draw the mask, {@code y = x * m}. */
+    /**
+     * Elements {@code [from, to)} ({@code from} even) of a float32 forward pass: draw the mask, {@code y = x * m}.
+     * Three loops rather than one, each of which the JIT compiles well: the draws' counters
+     * {@code streamSeed + k * GOLDEN_GAMMA} (one addition each), their {@code mix64} (element-wise 64-bit
+     * arithmetic, which C2 can vectorise where the CPU multiplies 64-bit lanes: AVX-512DQ), and the mask, which
+     * looks up {@code {0, s}} by the comparison's sign bit (converting that bit to a float, or a branch, cost more).
+     */
     private void forward32(NumericBuffer xb, NumericBuffer yb, long first, float s, int n, int from, int to) {
         float[] m = mask32;
         float[] w = work32;
+        long[] d = draws;
+        float[] keep = keep32;
         long th = threshold;
+        int pairs = (to - from) >> 1;
+        int d0 = from >> 1;  // this part's draws occupy d[d0, d0 + pairs): halves write disjoint ranges
+        long z = streamSeed + (first + d0) * GOLDEN_GAMMA;
+        for (int j = d0; j < d0 + pairs; j++) {
+            d[j] = z;
+            z += GOLDEN_GAMMA;
+        }
+        for (int j = d0; j < d0 + pairs; j++) {
+            d[j] = mix64(d[j]);
+        }
         xb.readRange(from, w, to - from);
-        int i = from;
-        for (; i + 1 < to; i += 2) {
-            long bits = draw(first + (i >> 1));
-            // branch-free "u >= th ? s : 0": the sign of u - th (both < 2^32) decides
-            float m0 = s * (float) (~((bits >>> 32) - th) >>> 63);
-            float m1 = s * (float) (~((bits & 0xffffffffL) - th) >>> 63);
+        for (int j = d0, i = from; j < d0 + pairs; j++, i += 2) {
+            long bits = d[j];
+            // index 1 (keep) when u >= th: the sign bit of u - th (both < 2^32) is 0
+            float m0 = keep[(int) (((bits >>> 32) - th) >>> 63) ^ 1];
+            float m1 = keep[(int) (((bits & 0xffffffffL) - th) >>> 63) ^ 1];
             m[i] = m0;
             m[i + 1] = m1;
             w[i] *= m0;
             w[i + 1] *= m1;
         }
+        int i = from + 2 * pairs;
         if (i < to) { // the last element of an odd-length batch: the high half of one more draw
             float m0 = (draw(first + (i >> 1)) >>> 32) >= th ? s : 0f;
             m[i] = m0;

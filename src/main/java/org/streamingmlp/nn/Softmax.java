@@ -42,16 +42,27 @@ public final class Softmax {
         }
     }
 
-    /** {@code log(sum_j exp(row_j))} of one row, stable. */
-    static double logSumExp(NumericBuffer x, int base, int cols) {
+    /** The largest of {@code x[from, from + length)} (NaN if any is NaN, as {@code Math.max} propagates it). */
+    static double rowMax(double[] x, int from, int length) {
         double max = Double.NEGATIVE_INFINITY;
-        for (int j = 0; j < cols; j++) {
-            max = Math.max(max, x.get(base + j));
+        for (int j = from; j < from + length; j++) {
+            max = Math.max(max, x[j]);
         }
+        return max;
+    }
+
+    /**
+     * Replaces {@code x[from, from + length)} by {@code e_j = exp(x_j - max)} and returns {@code sum_j e_j}: one
+     * {@code exp} per element gives both {@code logsumexp = max + log(sum)} and {@code softmax_j = e_j / sum}
+     * (with {@code max} the row's largest, {@link #rowMax}, every {@code e_j <= 1} and the sum cannot overflow).
+     */
+    static double exponentiate(double[] x, int from, int length, double max) {
         double sum = 0;
-        for (int j = 0; j < cols; j++) {
-            sum += Math.exp(x.get(base + j) - max);
+        for (int j = from; j < from + length; j++) {
+            double e = Math.exp(x[j] - max);
+            x[j] = e;
+            sum += e;
         }
-        return max + Math.log(sum);
+        return sum;
     }
 }
