@@ -57,7 +57,11 @@ public abstract sealed class NumericBuffer permits NumericBuffer.Float64, Numeri
     /** True when the elements are stored as float32. */
     public abstract boolean isFloat32();
 
-    /** Views the whole array, which must be row-major, contiguous and start at offset 0 of its buffer. */
+    /**
+     * Views the whole array, which must be row-major, contiguous and start at offset 0 of its buffer. The view keeps
+     * the array reachable (and every {@link #window} of it does too): a direct NIO view alone does not, and ND4J frees
+     * an unreachable array's native memory after a collection while the view would still write into it.
+     */
     public static NumericBuffer of(INDArray array) {
         if (array.offset() != 0 || array.ordering() != 'c' || array.isView()) {
             throw new IllegalArgumentException("NumericBuffer needs a contiguous row-major array at offset 0");
@@ -68,10 +72,10 @@ public abstract sealed class NumericBuffer permits NumericBuffer.Float64, Numeri
         }
         DataType type = array.dataType();
         if (type == DataType.DOUBLE) {
-            return new Float64(array.data().asNioDouble().slice(0, (int) n));
+            return new Float64(array.data().asNioDouble().slice(0, (int) n), array);
         }
         if (type == DataType.FLOAT) {
-            return new Float32(array.data().asNioFloat().slice(0, (int) n));
+            return new Float32(array.data().asNioFloat().slice(0, (int) n), array);
         }
         throw new IllegalArgumentException("only FLOAT and DOUBLE are supported, got " + type);
     }
@@ -114,15 +118,18 @@ public abstract sealed class NumericBuffer permits NumericBuffer.Float64, Numeri
     /** float64 storage. */
     public static final class Float64 extends NumericBuffer {
         private final DoubleBuffer data;
+        /** The array whose memory {@code data} views, held so that it is not freed while this view is used. */
+        private final Object owner;
 
-        Float64(DoubleBuffer data) {
+        Float64(DoubleBuffer data, Object owner) {
             this.data = data;
+            this.owner = owner;
         }
 
         @Override public int length() { return data.limit(); }
         @Override public double get(int i) { return data.get(i); }
         @Override public void set(int i, double value) { data.put(i, value); }
-        @Override public NumericBuffer window(int offset, int length) { return new Float64(data.slice(offset, length)); }
+        @Override public NumericBuffer window(int offset, int length) { return new Float64(data.slice(offset, length), owner); }
         @Override public void read(int offset, double[] dst) { data.get(offset, dst); }
         @Override public void write(int offset, double[] src) { data.put(offset, src); }
         @Override public boolean isFloat32() { return false; }
@@ -174,15 +181,18 @@ public abstract sealed class NumericBuffer permits NumericBuffer.Float64, Numeri
     /** float32 storage. */
     public static final class Float32 extends NumericBuffer {
         private final FloatBuffer data;
+        /** The array whose memory {@code data} views, held so that it is not freed while this view is used. */
+        private final Object owner;
 
-        Float32(FloatBuffer data) {
+        Float32(FloatBuffer data, Object owner) {
             this.data = data;
+            this.owner = owner;
         }
 
         @Override public int length() { return data.limit(); }
         @Override public double get(int i) { return data.get(i); }
         @Override public void set(int i, double value) { data.put(i, (float) value); }
-        @Override public NumericBuffer window(int offset, int length) { return new Float32(data.slice(offset, length)); }
+        @Override public NumericBuffer window(int offset, int length) { return new Float32(data.slice(offset, length), owner); }
         @Override public void read(int offset, float[] dst) { data.get(offset, dst); }
         @Override public void write(int offset, float[] src) { data.put(offset, src); }
         @Override public boolean isFloat32() { return true; }

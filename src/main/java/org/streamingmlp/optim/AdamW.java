@@ -245,8 +245,10 @@ public final class AdamW {
         }
 
         void run(ChunkArrays w, int from, int to) {
-            for (int start = from; start < to; start += CHUNK) {
-                int len = Math.min(CHUNK, to - start);
+            // windows never cross a multiple of CHUNK, so each lies in one absolute chunk, swept at the same steps
+            // whichever thread runs it and wherever the split between threads falls
+            for (int start = from, len; start < to; start += len) {
+                len = Math.min(CHUNK - start % CHUNK, to - start);
                 params.window(start, len).readFirst(w.p, len);
                 grads.window(start, len).readFirst(w.g, len);
                 System.arraycopy(m32, start, w.m, 0, len);
@@ -312,12 +314,15 @@ public final class AdamW {
      * ({@code torch.set_flush_denormal(True)} is its switch, off by default) and slows down the same way.
      *
      * <p>Why it changes nothing: a first moment below {@code 2^-100} moves its parameter by at most
-     * {@code lr / (1 - beta1) * 2^-100 / eps} (below 1e-24 with lr 1e-3, eps 1e-8), under one float ulp of any
-     * parameter above 1e-16 in magnitude; a second moment below {@code 2^-120} adds at most
-     * {@code 2^-60 / sqrt(1 - beta2)} (below 3e-17) to {@code eps} in the denominator, under half an ulp of eps
-     * (4.4e-16), so the denominator is the same float. Between two sweeps a moment of at least the floor shrinks by
-     * at most {@code beta1^64 > 2^-10} and stays a normal float. {@code AdamWFlushTest} checks a long run with
-     * decaying moments against the same run without the sweep.
+     * {@code lr / (1 - beta1) * 2^-100 / eps} (below 1.2e-24 with lr 1e-3 or 3e-3, beta1 0.9 or 0.8, eps 1e-8), under
+     * half an ulp of any parameter above 1e-16 in magnitude; a second moment below {@code 2^-120} adds at most
+     * {@code 2^-60 / sqrt(1 - beta2)} (below 3e-17) to {@code eps} in the denominator, under half an ulp of eps for any
+     * eps above about 5e-10 (the default is 1e-8), so the denominator is the same float. A moment set to zero and then
+     * given a tiny gradient differs from the formula's by at most the floor, which moves nothing either. Between two
+     * sweeps a moment at the floor shrinks by {@code beta1^64} (beta1 0.8: {@code 2^-20.6}; any beta1 above 0.754 keeps it
+     * above {@code 2^-126}) and {@code beta2^64} (beta2 above 0.937), so it stays a normal float; with smaller betas
+     * some moments can turn subnormal between sweeps, which costs speed only. {@code AdamWFlushTest} checks runs with
+     * decaying moments and with moments around both floors against the formula without the sweep.
      */
     private static void flushNegligible(ChunkArrays w, int len) {
         float[] m = w.m;
