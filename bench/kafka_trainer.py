@@ -52,8 +52,11 @@ def main():
     parser.add_argument("--max-seconds", type=float, default=60.0,
                         help="stop learning after this long even before --count (machines shared with other builds)")
     parser.add_argument("--timeout", type=float, default=120.0, help="give up when the topic has too few records")
+    parser.add_argument("--keep-denormals", action="store_true",
+                        help="PyTorch's default arithmetic on subnormal floats (slower late in training)")
     args = parser.parse_args()
     threads = peer_mlp.threads(args.threads)
+    flush = peer_mlp.flush_denormal(not args.keep_denormals)
     decode = decode_binary if args.format == "binary" else decode_json
 
     model = peer_mlp.make_model()
@@ -96,7 +99,8 @@ def main():
                       "stoppedByTimeBudget": learned < args.count,
                       "seconds": seconds,
                       "examplesPerSecond": counted / seconds if seconds and seconds > 0 else None,
-                      "threads": threads, "torch": torch.__version__, "blas": peer_mlp.blas_info()}))
+                      "threads": threads, "torch": torch.__version__, "blas": peer_mlp.blas_info(),
+                      "flushDenormal": flush}))
 
 
 if __name__ == "__main__":

@@ -52,7 +52,8 @@ def run(x, y, tx, ty, batch, epochs, foreach, max_seconds, warmup_epochs=0):
         for bx, by in batches:
             loss += peer_mlp.train_step(model, optimizer, scheduler, bx, by)
             done += 1
-            if not warming and done % 20 == 0 and spent + time.perf_counter() - t0 > max_seconds:
+            # as TrainingBenchmark: the warm-up and the first timed epoch always complete
+            if not warming and rates and done % 20 == 0 and spent + time.perf_counter() - t0 > max_seconds:
                 complete = False
                 break
         seconds = time.perf_counter() - t0
@@ -96,9 +97,12 @@ def main():
     parser.add_argument("--foreach", choices=["default", "true", "false"], default="default",
                         help="AdamW's foreach implementation (default: PyTorch's choice)")
     parser.add_argument("--max-seconds", type=float, default=60.0, help="time budget per batch size")
+    parser.add_argument("--keep-denormals", action="store_true",
+                        help="PyTorch's default arithmetic on subnormal floats (slower late in training)")
     parser.add_argument("--calibrate", type=float, default=0.0, help="only measure steps/s for this many seconds")
     args = parser.parse_args()
     threads = peer_mlp.threads(args.threads)
+    flush = peer_mlp.flush_denormal(not args.keep_denormals)
     if args.calibrate > 0:
         print(json.dumps({"threads": threads, "examplesPerSecond": calibrate(args.calibrate),
                           "ompWaitPolicy": __import__("os").environ.get("OMP_WAIT_POLICY", "default")}))
@@ -109,7 +113,8 @@ def main():
     results = [run(x, y, tx, ty, int(b), args.epochs, foreach, args.max_seconds, args.warmup_epochs)
                for b in args.batches.split(",")]
     print(json.dumps({"torch": torch.__version__, "threads": threads, "blas": peer_mlp.blas_info(),
-                      "adamwForeach": args.foreach, "results": results}))
+                      "adamwForeach": args.foreach, "flushDenormal": flush, "warmupEpochs": args.warmup_epochs,
+                      "results": results}))
 
 
 if __name__ == "__main__":

@@ -148,9 +148,10 @@ final class BenchReport {
         if (!torchSkip.equals("-")) {
             line(b, "   PyTorch peer skipped: %s", torchSkip);
         }
-        line(b, "   PyTorch BLAS: %s, core %s, %s threads; OMP_WAIT_POLICY %s", str(r, "rawTrainerPyTorch.blas.libraries.0"),
-                str(r, "rawTrainerPyTorch.blas.corename"), str(r, "rawTrainerPyTorch.blas.threads"),
-                str(r, "rawTrainerPyTorch.ompWaitPolicy"));
+        line(b, "   PyTorch BLAS: %s, core %s, %s threads; OMP_WAIT_POLICY %s; subnormals flushed: %s",
+                str(r, "rawTrainerPyTorch.blas.libraries.0"), str(r, "rawTrainerPyTorch.blas.corename"),
+                str(r, "rawTrainerPyTorch.blas.threads"), str(r, "rawTrainerPyTorch.ompWaitPolicy"),
+                str(r, "rawTrainerPyTorch.flushDenormal"));
         Object calibration = get(r, "rawTrainerPyTorch.threadCalibration");
         if (calibration instanceof Map<?, ?> c) {
             StringBuilder text = new StringBuilder();

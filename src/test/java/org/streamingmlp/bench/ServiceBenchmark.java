@@ -74,7 +74,9 @@ public final class ServiceBenchmark {
     /**
      * Epochs both raw trainers train before the timed ones (TrainingBenchmark -DwarmupEpochs, torch_trainer.py
      * --warmup-epochs): ours runs partly interpreted while the JIT compiles the step, for most of a first epoch at
-     * batch 64 and two at batch 256 (234 steps each); PyTorch's epochs are level from the first.
+     * batch 64 and two at batch 256 (234 steps each); PyTorch's epochs are level from the first (with subnormals
+     * flushed, as the peer runs; with PyTorch's defaults its first epoch is its fastest, before AdamW's moments of
+     * silent weights turn subnormal).
      */
     private final int rawWarmupEpochs = Integer.getInteger("bench.rawWarmupEpochs", 2);
     private final int binaryLoops = Integer.getInteger("bench.binaryLoops", 6);
