@@ -208,6 +208,19 @@ final class KafkaRelayFloor implements AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             process.destroyForcibly();
             throw new IllegalStateException("the relay floor was not ready within " + timeout + "; see " + log, e);
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            throw e;
+        }
+    }
+
+    /**
+     * Fails if the relay JVM has exited (a failed send ends it): its steps would otherwise read as a slow relay.
+     */
+    void requireRunning(Path log) {
+        if (!process.isAlive()) {
+            throw new IllegalStateException("the relay exited with " + process.exitValue() + " during the series; see "
+                    + log);
         }
     }
 

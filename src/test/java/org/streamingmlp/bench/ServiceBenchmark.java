@@ -480,7 +480,10 @@ public final class ServiceBenchmark {
                 props.put(extra.substring(0, eq).trim(), extra.substring(eq + 1).trim());
             }
         }
-        results.put("serviceProperties", props);
+        @SuppressWarnings("unchecked")   // one entry per service run (binary, JSON, the capacity runs)
+        Map<String, Object> perRun = (Map<String, Object>) results.computeIfAbsent("serviceProperties",
+                k -> new LinkedHashMap<String, Object>());
+        perRun.put(name, props);
         log("starting the service (%s, Fashion-MNIST settings from %s, training topic %s)", jar, envFile, trainTopic);
         BenchService service = BenchService.start(jar, props, env, out.resolve("logs/" + name + ".log"));
         try {
@@ -770,8 +773,9 @@ public final class ServiceBenchmark {
         long t0 = System.nanoTime();
         try {
             createTopics(bootstrap, requests, answers);
+            Path relayLog = out.resolve("logs/relay-floor.log");
             try (KafkaRelayFloor relay = KafkaRelayFloor.start(bootstrap, requests, answers, prefix + "-relay",
-                    out.resolve("logs/relay-floor.log"), Duration.ofSeconds(60));
+                    relayLog, Duration.ofSeconds(60));
                  KafkaRequestLoad load = new KafkaRequestLoad(bootstrap, requests, answers, payloads, true,
                          6_000_000)) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -792,6 +796,7 @@ public final class ServiceBenchmark {
                 m.put("fixedRates", fixed);
                 ramp(load, name, highestSustained, 3, m);
                 m.put("meanAnswerBytes", load.meanAnswerBytes());
+                relay.requireRunning(relayLog);
                 return m;
             } finally {
                 log("%s done in %.0f s", name, (System.nanoTime() - t0) / 1e9);
