@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.io.JsonEOFException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
@@ -29,7 +30,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * FastDoubleParser), enabled on each parser made here and not on the shared mapper: like
  * {@code Double.parseDouble} it returns the correctly rounded double, so every feature is bit for bit what it was,
  * while a 784-feature Fashion-MNIST record is read in about 15 instead of 19-20 us (half of that reading the 784
- * number tokens themselves). {@code JsonRecordReaderTest} compares the two conversions.
+ * number tokens themselves). {@code JsonRecordReaderTest} compares the two conversions. Over 10,000 distinct
+ * records ({@code bench.ExampleDecodeCost}) a training record takes ~18.5 us: ~11.4 tokenizing the numbers,
+ * ~5 converting them, ~2 the rest (bench/README.md, "Where the JSON path's CPU goes").
  */
 final class JsonRecordReader {
 
@@ -132,7 +135,7 @@ final class JsonRecordReader {
                 features = numbers(parser, expected);
                 fields.remove(name);   // a repeated field: the last one counts, as in a tree
             } else {
-                fields.set(name, token == JsonToken.VALUE_NULL ? fields.nullNode() : parser.readValueAsTree());
+                fields.set(name, value(mapper, parser, token, fields));
                 if (name.equals("features")) {
                     features = null;
                 }
@@ -142,6 +145,30 @@ final class JsonRecordReader {
             parser.nextToken();   // provokes the parser's own error for truncated input
         }
         return new Parsed(fields, features);
+    }
+
+    /**
+     * The value the parser is at, as the mapper's tree reader ({@code readValueAsTree}) makes it: a null, a string or
+     * an {@code int} (the usual {@code id} and {@code label}) directly, as that reader makes them; anything else by
+     * that reader, which costs a deserialization context per value.
+     */
+    private static JsonNode value(ObjectMapper mapper, JsonParser parser, JsonToken token, ObjectNode fields)
+            throws IOException {
+        switch (token) {
+            case VALUE_NULL:
+                return fields.nullNode();
+            case VALUE_STRING:
+                return fields.textNode(parser.getText());
+            case VALUE_NUMBER_INT:
+                if (parser.getNumberType() == JsonParser.NumberType.INT
+                        && !mapper.isEnabled(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+                        && !mapper.isEnabled(DeserializationFeature.USE_LONG_FOR_INTS)) {
+                    return fields.numberNode(parser.getIntValue());
+                }
+                return parser.readValueAsTree();
+            default:
+                return parser.readValueAsTree();
+        }
     }
 
     private static NumberArray numbers(JsonParser parser, int expected) throws IOException {

@@ -107,6 +107,16 @@ final class RecordValidator {
     /** Features of the configured width, every one a finite float of magnitude <= mlp.records.max-feature-magnitude. */
     float[] features(float[] features) throws InvalidRecordException {
         checkFeatureCount(features.length);
+        // one pass for the usual record with every feature in range (a NaN fails the comparison too); the two
+        // passes below name the first bad one, a non-finite feature before one out of range, whatever their order
+        double max = limits.maxFeatureMagnitude();   // finite (ValueLimits)
+        boolean inRange = true;
+        for (float v : features) {
+            inRange &= Math.abs(v) <= max;
+        }
+        if (inRange) {
+            return features;
+        }
         checkFinite(features, "feature", RejectReason.NON_FINITE_FEATURE);
         for (int i = 0; i < features.length; i++) {
             if (Math.abs(features[i]) > limits.maxFeatureMagnitude()) {

@@ -3,15 +3,19 @@ package org.streamingmlp.codec;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,6 +52,45 @@ class JsonRecordReaderTest {
     @MethodSource("values")
     void decodesEveryValueAsTheTreeDoes(String json) {
         assertSameOutcome(json);
+    }
+
+    /**
+     * The fields beside a {@code features} array are the nodes the mapper's tree reader makes, class and value
+     * alike (a string, an {@code int} and a null are made without it): ids, labels and weights of every JSON type and
+     * size, with a plain mapper and with mappers that read integers as {@code long} or {@code BigInteger}.
+     */
+    @ParameterizedTest
+    @MethodSource("scalarFields")
+    void readsTheOtherFieldsAsTheTreeReaderDoes(String fields) throws IOException {
+        String json = "{\"features\":[1,2,3]," + fields + "}";
+        byte[] value = json.getBytes(StandardCharsets.UTF_8);
+        for (ObjectMapper m : List.of(mapper,
+                new ObjectMapper().enable(DeserializationFeature.USE_LONG_FOR_INTS),
+                new ObjectMapper().enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS))) {
+            ObjectNode tree;
+            try {
+                tree = (ObjectNode) m.readTree(value);
+            } catch (JsonProcessingException e) {   // a long-only mapper and a number beyond long: the same failure
+                JsonProcessingException read = assertThrows(JsonProcessingException.class,
+                        () -> JsonRecordReader.read(m, value, 3));
+                assertEquals(e.getOriginalMessage(), read.getOriginalMessage(), json);
+                continue;
+            }
+            tree.remove("features");
+            JsonNode read = JsonRecordReader.read(m, value, 3).fields();
+            assertEquals(tree, read, json);
+            tree.fields().forEachRemaining(f -> assertEquals(f.getValue().getClass(), read.get(f.getKey()).getClass(),
+                    json + " " + f.getKey()));
+        }
+    }
+
+    static Stream<String> scalarFields() {
+        return Stream.of("\"id\":\"e-1\",\"label\":3", "\"id\":\"\",\"label\":0", "\"id\":\"\\u00e9\\n\\\"\",\"label\":-1",
+                "\"id\":7,\"label\":2147483647", "\"id\":-2147483648,\"label\":2147483648",
+                "\"id\":12345678901234,\"label\":123456789012345678901234567890", "\"label\":3.0,\"weight\":1",
+                "\"label\":1e2,\"weight\":0.5", "\"label\":-0,\"weight\":-0.0", "\"label\":true,\"weight\":false",
+                "\"label\":null,\"weight\":null,\"id\":null", "\"label\":[0.5,1,\"x\"],\"weight\":{\"a\":1}",
+                "\"label\":1,\"label\":\"cat\",\"id\":\"a\",\"id\":5", "\"extra\":[],\"label\":-7");
     }
 
     @Test

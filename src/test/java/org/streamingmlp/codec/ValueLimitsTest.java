@@ -32,6 +32,30 @@ class ValueLimitsTest {
                 .decodeRequest(BinaryRecordEncoder.request("b", new float[] {-101, 0, 0})));
     }
 
+    /**
+     * The first non-finite feature is named before any out-of-range one, wherever each is; then the first out of
+     * range; a limit that is not a float (0.1) is compared as the double it is, in both formats.
+     */
+    @Test
+    void theFirstBadFeatureIsNamedNonFiniteBeforeOutOfRange() {
+        RecordFormats tenth = new RecordFormats(new ObjectMapper(),
+                new RecordRules(3, 4, LossKind.CROSS_ENTROPY, 1000, RecordSchema.NONE, new ValueLimits(0.1, 5)));
+        InvalidRecordException e = assertReason(RejectReason.NON_FINITE_FEATURE, () -> binary()
+                .decodeRequest(BinaryRecordEncoder.request("b", new float[] {1000, 0, Float.NaN})));
+        assertEquals("feature 2 is not a finite float: NaN", e.getMessage());
+        e = assertReason(RejectReason.NON_FINITE_FEATURE,
+                () -> json().decodeRequest(utf8("{\"features\":[-1000,1e39,0]}")));
+        assertEquals("feature 1 is not a finite float: Infinity", e.getMessage());
+        e = assertReason(RejectReason.FEATURE_OUT_OF_RANGE,
+                () -> json().decodeRequest(utf8("{\"features\":[0,100,-101]}")));
+        assertEquals("feature 2 = -101.0 is beyond mlp.records.max-feature-magnitude=100.0", e.getMessage());
+        e = assertReason(RejectReason.FEATURE_OUT_OF_RANGE,
+                () -> tenth.json().decodeRequest(utf8("{\"features\":[0.1,0,0]}")));   // 0.1f > 0.1
+        assertEquals("feature 0 = 0.1 is beyond mlp.records.max-feature-magnitude=0.1", e.getMessage());
+        assertReason(RejectReason.FEATURE_OUT_OF_RANGE, () -> tenth.decoderFor(RecordFormats.BINARY)
+                .decodeRequest(BinaryRecordEncoder.request("b", new float[] {0, -0.1f, 0})));
+    }
+
     @Test
     void featuresAtTheLimitPass() throws Exception {
         assertEquals(-100f, json().decodeRequest(utf8("{\"features\":[100,-100,0]}")).features()[1]);
