@@ -119,9 +119,10 @@ public class PredictionChannel {
         List<ProducerRecord<byte[], byte[]>> rejected = new ArrayList<>();
         List<ConsumerRecord<byte[], byte[]>> accepted = new ArrayList<>();
         List<PredictionRequest> requests = new ArrayList<>();
+        RequestDecoders decoders = new RequestDecoders(formats);
         for (ConsumerRecord<byte[], byte[]> record : records) {
             try {
-                requests.add(formats.decoderFor(ContentTypeHeader.of(record)).decodeRequest(record.value()));
+                requests.add(decoders.decoderFor(record).decodeRequest(record.value()));
                 accepted.add(record);
             } catch (InvalidRecordException e) {
                 rejected.add(deadLetters.record(config.topics().dlq(), record, e));
