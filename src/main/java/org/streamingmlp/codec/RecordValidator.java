@@ -107,15 +107,6 @@ final class RecordValidator {
     /** Features of the configured width, every one a finite float of magnitude <= mlp.records.max-feature-magnitude. */
     float[] features(float[] features) throws InvalidRecordException {
         checkFeatureCount(features.length);
-        // One pass without branches for the common case, a valid record: the largest |feature|, NaN if any is NaN
-        // (Math.max propagates it). Only a record that fails it takes the loops below, which name the reason.
-        float largest = 0f;
-        for (float f : features) {
-            largest = Math.max(largest, Math.abs(f));
-        }
-        if (largest <= limits.maxFeatureMagnitude()) {
-            return features;
-        }
         checkFinite(features, "feature", RejectReason.NON_FINITE_FEATURE);
         for (int i = 0; i < features.length; i++) {
             if (Math.abs(features[i]) > limits.maxFeatureMagnitude()) {
