@@ -119,6 +119,17 @@ public final class BinaryRecordDecoder implements RecordDecoder {
     }
 
     private static String utf8(ByteBuffer in, int length) throws InvalidRecordException {
+        // ids are mostly ASCII ("r-5"), which is valid UTF-8 as it is: no decoder to build for them
+        byte[] array = in.array();
+        int start = in.arrayOffset() + in.position();
+        boolean ascii = true;
+        for (int i = start; i < start + length; i++) {
+            ascii &= array[i] >= 0;
+        }
+        if (ascii) {
+            in.position(in.position() + length);
+            return new String(array, start, length, StandardCharsets.US_ASCII);
+        }
         ByteBuffer bytes = in.slice().limit(length);
         in.position(in.position() + length);
         try {

@@ -1,5 +1,6 @@
 package org.streamingmlp.kafka;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -8,7 +9,6 @@ import java.util.concurrent.CompletionStage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -97,7 +97,7 @@ public class PredictionChannel {
             } else {
                 delivered = answerProducer.send(out);
             }
-        } catch (JsonProcessingException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             delivered = CompletableFuture.failedFuture(e);
         }
         delivered.whenComplete((done, error) -> {
@@ -115,13 +115,14 @@ public class PredictionChannel {
 
     /** Decode, answer in one forward pass, encode: the records this batch must write, answers first. */
     private List<ProducerRecord<byte[], byte[]>> answersAndDeadLetters(ConsumerRecords<byte[], byte[]> records)
-            throws JsonProcessingException {
+            throws IOException {
         List<ProducerRecord<byte[], byte[]>> rejected = new ArrayList<>();
         List<ConsumerRecord<byte[], byte[]>> accepted = new ArrayList<>();
         List<PredictionRequest> requests = new ArrayList<>();
+        RequestDecoders decoders = new RequestDecoders(formats);
         for (ConsumerRecord<byte[], byte[]> record : records) {
             try {
-                requests.add(formats.decoderFor(ContentTypeHeader.of(record)).decodeRequest(record.value()));
+                requests.add(decoders.decoderFor(record).decodeRequest(record.value()));
                 accepted.add(record);
             } catch (InvalidRecordException e) {
                 rejected.add(deadLetters.record(config.topics().dlq(), record, e));
@@ -142,10 +143,11 @@ public class PredictionChannel {
             accepted.clear();
             answered = List.of();
         }
+        List<byte[]> encoded = new AnswerEncoder(mapper).encode(answered);
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(records.count());
-        for (int i = 0; i < answered.size(); i++) {
-            out.add(new ProducerRecord<>(config.topics().predictions(), accepted.get(i).key(),
-                    mapper.writeValueAsBytes(answered.get(i))));
+        String topic = config.topics().predictions();
+        for (int i = 0; i < encoded.size(); i++) {
+            out.add(new ProducerRecord<>(topic, accepted.get(i).key(), encoded.get(i)));
         }
         out.addAll(rejected);
         registry.counter("mlp.predictions").increment(answered.size());

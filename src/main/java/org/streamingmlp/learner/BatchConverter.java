@@ -18,6 +18,7 @@ final class BatchConverter {
     private final MlpConfig model;
     private final ScratchArrays cache;
     private final ArrayViews views = new ArrayViews();
+    private float[] zeroRow;
 
     BatchConverter(MlpConfig model, DataType dataType) {
         this.model = model;
@@ -39,10 +40,22 @@ final class BatchConverter {
      * indices per example, each in {@code [0, cardinality]} of its field.
      */
     INDArray features(float[][] features, int[][] categories) {
+        return features(features, categories, features == null ? 0 : features.length);
+    }
+
+    /**
+     * {@link #features(float[][], int[][])} in an array of {@code rows >= N} rows: the examples fill the first N,
+     * the rest are zero (a valid input of any layer: zero features, category index 0). For evaluation-mode passes,
+     * where rows do not interact, so that varying batch sizes share a few array shapes.
+     */
+    INDArray features(float[][] features, int[][] categories, int rows) {
         if (features == null || features.length == 0) {
             throw new IllegalArgumentException("features must hold at least one example");
         }
         int n = features.length;
+        if (rows < n) {
+            throw new IllegalArgumentException("rows (" + rows + ") must be >= the " + n + " examples");
+        }
         int d = model.inputSize();
         List<CategoricalField> fields = model.categoricalFields();
         int k = fields.size();
@@ -50,8 +63,16 @@ final class BatchConverter {
             throw new IllegalArgumentException("expected " + n + " rows of " + k + " category indices, got "
                     + (categories == null ? "none" : categories.length));
         }
-        INDArray x = array("x", n, d + k);
+        INDArray x = array("x", rows, d + k);
         NumericBuffer xb = views.buffer(x);
+        if (rows > n) {
+            if (zeroRow == null || zeroRow.length != d + k) {
+                zeroRow = new float[d + k];
+            }
+            for (int i = n; i < rows; i++) {
+                xb.write(i * (d + k), zeroRow);
+            }
+        }
         for (int i = 0; i < n; i++) {
             float[] row = features[i];
             if (row == null || row.length != d) {

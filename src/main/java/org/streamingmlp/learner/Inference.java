@@ -38,9 +38,10 @@ final class Inference {
         }
         try {
             workspace.load(snapshot);
-            INDArray x = workspace.converter.features(snapshot.featureScaling().apply(features), categories);
+            INDArray x = workspace.converter.features(snapshot.featureScaling().apply(features), categories,
+                    paddedRows(features.length));
             INDArray out = workspace.model.forward(x, false);
-            return head(out, workspace.views.buffer(out), config);
+            return head(out, workspace.views.buffer(out), features.length, config);
         } finally {
             idle.offer(workspace);
         }
@@ -51,12 +52,26 @@ final class Inference {
      * BCE_WITH_LOGITS, raw values for the regression losses and CONTRASTIVE embeddings. Overwrites {@code out}.
      */
     static float[][] head(INDArray out, TrainingConfig config) {
-        return head(out, NumericBuffer.of(out), config);
+        return head(out, NumericBuffer.of(out), (int) out.rows(), config);
     }
 
-    /** {@link #head(INDArray, TrainingConfig)} through {@code ob}, the view of {@code out}; rows read in bulk. */
-    private static float[][] head(INDArray out, NumericBuffer ob, TrainingConfig config) {
-        int n = (int) out.rows();
+    /**
+     * Rows a forward pass of {@code n} examples runs on: {@code n} up to 8, above that {@code n} rounded up to a
+     * quarter of the power of two below it (9 -> 10, 17 -> 20, 65 -> 80, 300 -> 320). Prediction batches come in every
+     * size (a Kafka poll returns whatever has arrived), and each new size would allocate new off-heap arrays in every
+     * layer; so sizes share at most four shapes per doubling, which the layers' array caches keep, at the price of
+     * less than a quarter more rows (zeros, whose outputs are dropped). Rows do not interact in evaluation mode.
+     */
+    static int paddedRows(int n) {
+        if (n <= 8) {
+            return n;
+        }
+        int step = Integer.highestOneBit(n - 1) >> 2;
+        return (n + step - 1) / step * step;
+    }
+
+    /** {@link #head(INDArray, TrainingConfig)} of the first {@code n} rows, through {@code ob}, the view of {@code out}. */
+    private static float[][] head(INDArray out, NumericBuffer ob, int n, TrainingConfig config) {
         int k = (int) out.columns();
         if (config.loss().classifies()) {
             Softmax.forward(ob, ob, n, k);

@@ -15,9 +15,9 @@ public final class ScratchArrays {
     static final int MAX_ENTRIES = 24;
 
     private final DataType dataType;
-    private final Map<String, INDArray> arrays = new LinkedHashMap<>(32, 0.75f, true) {
+    private final Map<Key, INDArray> arrays = new LinkedHashMap<>(32, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, INDArray> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Key, INDArray> eldest) {
             return size() > MAX_ENTRIES;
         }
     };
@@ -28,6 +28,10 @@ public final class ScratchArrays {
 
     /** A {@code [rows, cols]} array for {@code role}; contents are whatever the previous user left. */
     public INDArray get(String role, long rows, long cols) {
-        return arrays.computeIfAbsent(role + ':' + rows + 'x' + cols, k -> Nd4j.create(dataType, rows, cols));
+        return arrays.computeIfAbsent(new Key(role, rows, cols), k -> Nd4j.create(dataType, rows, cols));
+    }
+
+    /** A role and a shape: no string built per lookup (layers look their arrays up on every pass). */
+    private record Key(String role, long rows, long cols) {
     }
 }
