@@ -60,7 +60,9 @@ final class Inference {
      * quarter of the power of two below it (9 -> 10, 17 -> 20, 65 -> 80, 300 -> 320). Prediction batches come in every
      * size (a Kafka poll returns whatever has arrived), and each new size would allocate new off-heap arrays in every
      * layer; so sizes share at most four shapes per doubling, which the layers' array caches keep, at the price of
-     * less than a quarter more rows (zeros, whose outputs are dropped). Rows do not interact in evaluation mode.
+     * less than a quarter more rows (zeros, whose outputs are dropped). Rows do not interact in evaluation mode, but
+     * OpenBLAS picks its kernel by the product's size, so a row's outputs can differ in the last bits between batch
+     * sizes (as they did between unpadded sizes before): compare answers of different paths with a tolerance.
      */
     static int paddedRows(int n) {
         if (n <= 8) {
