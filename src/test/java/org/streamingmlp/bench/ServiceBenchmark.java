@@ -778,23 +778,9 @@ public final class ServiceBenchmark {
                     relayLog, Duration.ofSeconds(60));
                  KafkaRequestLoad load = new KafkaRequestLoad(bootstrap, requests, answers, payloads, true,
                          6_000_000)) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                log("%s: warm-up, 1,000 requests/s for 3 s, then 5,000/s for 4 s", name);
-                m.put("warmup", warmUp(load));
                 // the service's 1,000/s and 10,000/s steps: the ramp then starts where the service's does
-                List<Map<String, Object>> fixed = new ArrayList<>();
-                double highestSustained = 0;
-                for (double[] step : List.of(fixedSteps()[1], fixedSteps()[2])) {
-                    OpenLoop.Step s = load.run(step[0], step[1], 10);
-                    fixed.add(s.toMap());
-                    logStep(name, s);
-                    if (s.sustained(BACKLOG_GROWTH_MILLIS)) {
-                        highestSustained = Math.max(highestSustained, s.offeredRate());
-                    }
-                    load.drain(30);
-                }
-                m.put("fixedRates", fixed);
-                ramp(load, name, highestSustained, 3, m);
+                Map<String, Object> m = latencySeries(load, name,
+                        List.of(fixedSteps()[1], fixedSteps()[2]), 3);
                 m.put("meanAnswerBytes", load.meanAnswerBytes());
                 relay.requireRunning(relayLog);
                 return m;
@@ -829,12 +815,18 @@ public final class ServiceBenchmark {
     }
 
     private Map<String, Object> latencySeries(OpenLoop load, String name, double rampSeconds) throws Exception {
+        return latencySeries(load, name, List.of(fixedSteps()), rampSeconds);
+    }
+
+    /** Warm-up, these fixed {rate, seconds} steps, then the ramp from the highest rate they sustained. */
+    private Map<String, Object> latencySeries(OpenLoop load, String name, List<double[]> steps, double rampSeconds)
+            throws Exception {
         Map<String, Object> m = new LinkedHashMap<>();
         log("%s: warm-up, 1,000 requests/s for 3 s, then 5,000/s for 4 s", name);
         m.put("warmup", warmUp(load));
         List<Map<String, Object>> fixed = new ArrayList<>();
         double highestSustained = 0;
-        for (double[] step : fixedSteps()) {
+        for (double[] step : steps) {
             OpenLoop.Step s = load.run(step[0], step[1], 10);
             fixed.add(s.toMap());
             logStep(name, s);
