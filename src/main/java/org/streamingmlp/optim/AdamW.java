@@ -16,7 +16,7 @@ import org.streamingmlp.nn.NumericBuffer;
  *   p = p - (lr/(1 - b1^t)) * m / (sqrt(v)/sqrt(1 - b2^t) + eps)
  * </pre>
  * {@code eps} is added after dividing {@code sqrt(v)} by {@code sqrt(1 - b2^t)}. Moments too small to move any
- * parameter by one ulp are set to zero every 64 steps, before they turn subnormal ({@link #flushNegligible}):
+ * parameter by one ulp are set to zero every 64 steps, before they turn subnormal ({@link NegligibleMoments}):
  * the parameters stay those of the formula, and an update no longer slows down fourfold on subnormal arithmetic.
  *
  * <p>Speed: the flat parameter and gradient buffers are bulk-copied to heap arrays, updated by one plain loop that
@@ -210,8 +210,8 @@ public final class AdamW {
             grads.read(0, g64);
             update64(0, decayEnd, decay, gradScale, stepSize, sqrtBc2);
             update64(decayEnd, size, 1.0, gradScale, stepSize, sqrtBc2);
-            if (t % FLUSH_PERIOD == 0) {
-                flushNegligible64();
+            if (NegligibleMoments.due(0, t)) {
+                NegligibleMoments.flush(m64, v64, size);
             }
             params.write(0, p64);
         }
@@ -256,8 +256,8 @@ public final class AdamW {
                 int split = Math.max(0, Math.min(len, decayEnd - start));
                 update32(w, 0, split, decay, scale, stepSize, sqrtBc2);
                 update32(w, split, len, 1f, scale, stepSize, sqrtBc2);
-                if (Math.floorMod(start / CHUNK - t, FLUSH_PERIOD) == 0) {
-                    flushNegligible(w, len);
+                if (NegligibleMoments.due(start / CHUNK, t)) {
+                    NegligibleMoments.flush(w.m, w.v, len);
                 }
                 params.window(start, len).writeFirst(w.p, len);
                 System.arraycopy(w.m, 0, m32, start, len);
@@ -300,71 +300,6 @@ public final class AdamW {
             p[i] = p[i] * decay - stepSize * mi / ((float) Math.sqrt(vi) / sqrtBc2 + eps);
         }
     }
-
-    /**
-     * Sets to zero the moments of one chunk that are too small to change any parameter (below {@link #M_FLOOR},
-     * {@link #V_FLOOR}). Each chunk is swept every {@link #FLUSH_PERIOD} steps, chosen by the step count (so a run
-     * resumed from a checkpoint sweeps exactly as an uninterrupted one).
-     *
-     * <p>Why: a weight whose gradient is exactly zero for a while (an input pixel that is zero in the whole batch, a
-     * unit ReLU keeps off) has its first moment multiplied by {@code beta1 = 0.9} every step, and after about 700
-     * steps it is a subnormal float. x86 cores do arithmetic on subnormals in microcode, tens of times slower, and
-     * the JVM leaves flush-to-zero off: on Fashion-MNIST, one update with a fifth of its moments subnormal took 4x as
-     * long as one without (a stand-alone loop over 270,000 elements: 208 us -> 1,500 us). PyTorch keeps them too
-     * ({@code torch.set_flush_denormal(True)} is its switch, off by default) and slows down the same way.
-     *
-     * <p>Why it changes nothing: a first moment below {@code 2^-100} moves its parameter by at most
-     * {@code lr / (1 - beta1) * 2^-100 / eps} (below 1.2e-24 with lr 1e-3 or 3e-3, beta1 0.9 or 0.8, eps 1e-8), under
-     * half an ulp of any parameter above 1e-16 in magnitude; a second moment below {@code 2^-120} adds at most
-     * {@code 2^-60 / sqrt(1 - beta2)} (below 3e-17) to {@code eps} in the denominator, under half an ulp of eps for any
-     * eps above about 5e-10 (the default is 1e-8), so the denominator is the same float. A moment set to zero and then
-     * given a tiny gradient differs from the formula's by at most the floor, which moves nothing either. Between two
-     * sweeps a moment at the floor shrinks by {@code beta1^64} (beta1 0.8: {@code 2^-20.6}; any beta1 above 0.754 keeps it
-     * above {@code 2^-126}) and {@code beta2^64} (beta2 above 0.937), so it stays a normal float; with smaller betas
-     * some moments can turn subnormal between sweeps, which costs speed only. {@code AdamWFlushTest} checks runs with
-     * decaying moments and with moments around both floors against the formula without the sweep.
-     */
-    private static void flushNegligible(ChunkArrays w, int len) {
-        float[] m = w.m;
-        float[] v = w.v;
-        for (int i = 0; i < len; i++) {
-            if (Math.abs(m[i]) < M_FLOOR) {
-                m[i] = 0f;
-            }
-            if (v[i] < V_FLOOR) {
-                v[i] = 0f;
-            }
-        }
-    }
-
-    /**
-     * The float64 counterpart of {@link #flushNegligible}, over all moments every {@link #FLUSH_PERIOD} steps: a double
-     * moment decaying by 0.9 a step turns subnormal after about 6,600 steps of zero gradients, and a long-running
-     * service takes that many. The floors ({@code 2^-900}, {@code 2^-1000}) are as far below any parameter's ulp and
-     * eps's as the float32 ones, and {@code 2^-900 * beta1^64} is still a normal double.
-     */
-    private void flushNegligible64() {
-        for (int i = 0; i < size; i++) {
-            if (Math.abs(m64[i]) < M_FLOOR_64) {
-                m64[i] = 0.0;
-            }
-            if (v64[i] < V_FLOOR_64) {
-                v64[i] = 0.0;
-            }
-        }
-    }
-
-    /** float64 first moments below this are set to zero by {@link #flushNegligible64}: {@code 2^-900}. */
-    static final double M_FLOOR_64 = 0x1p-900;
-    /** float64 second moments below this are set to zero by {@link #flushNegligible64}: {@code 2^-1000}. */
-    static final double V_FLOOR_64 = 0x1p-1000;
-
-    /** A chunk's moments are swept for negligible values once every this many steps. */
-    static final int FLUSH_PERIOD = 64;
-    /** First moments below this are set to zero by {@link #flushNegligible}: {@code 2^-100}. */
-    static final float M_FLOOR = 0x1p-100f;
-    /** Second moments below this are set to zero by {@link #flushNegligible}: {@code 2^-120}. */
-    static final float V_FLOOR = 0x1p-120f;
 
     private void update64(int from, int to, double decay, double scale, double stepSize, double sqrtBc2) {
         double b1 = config.beta1();

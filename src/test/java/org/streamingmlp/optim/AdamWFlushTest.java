@@ -11,7 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.streamingmlp.nn.NumericBuffer;
 
 /**
- * The sweep of negligible moments ({@code AdamW.flushNegligible}, float32 and float64): moments that decay under zero
+ * The sweep of negligible moments ({@link NegligibleMoments}, float32 and float64): moments that decay under zero
  * gradients never turn subnormal, while the parameters stay bit for bit those of the plain PyTorch formula without
  * any sweep (computed here element by element, in the same operations), whose moments do turn subnormal; the same
  * holds for small parameters and moments around both floors; and a split update sweeps exactly as one thread does.
